@@ -1,0 +1,22 @@
+"""The project's own exceptions.
+
+Every error a user can cause (a bad file, a bad rule file, an unknown rule set) is a
+``ChecklistError`` whose message says what is wrong and how to fix it, in one sentence.
+The CLI prints it as one line and exits 2; the web app turns it into a 4xx response.
+"""
+
+
+class ChecklistError(Exception):
+    """Base class for errors caused by the user's input."""
+
+
+class DocumentError(ChecklistError):
+    """A draft could not be read (wrong type, too large, encrypted, empty...)."""
+
+
+class RuleError(ChecklistError):
+    """A rule set is invalid or unknown. ``problems`` lists every problem found."""
+
+    def __init__(self, message, problems=()):
+        super().__init__(message)
+        self.problems = list(problems)
