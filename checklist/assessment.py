@@ -1,0 +1,71 @@
+"""Findings -> an assessment: the JSON-ready record every report and the API are made from.
+
+Shape (schema ``checklist.assessment/1``; keys sorted when written)::
+
+    {"schema", "engine", "document": {"name", "sha256", "characters", "provisions", "language", "format"},
+     "document_kind", "rule_sets": [{"id", "version", "title"}],
+     "results": [{"demand", "rule_set", "number", "title", "theme", "where", "status", "message",
+                  "reasons": [{"code", "text"}], "evidence": [{"provision", "quote", "start", "end", "terms"}]}],
+     "summary": {"met", "partial", "absent", "contradicted"}, "flags": [...]}
+"""
+from __future__ import annotations
+
+import json
+
+from . import __version__
+from .documents import Document
+from .engine import ENGINE_VERSION, Matcher, Reading
+from .rules import Library, RuleSet, bundled_library
+
+SCHEMA = "checklist.assessment/1"
+STATUS_ORDER = ("contradicted", "absent", "partial", "met")
+DOCUMENT_KINDS = ("agreement", "statement")
+
+
+def assess(document: Document, rule_sets: list[RuleSet] | None = None, library: Library | None = None,
+           document_kind: str = "agreement", reading: Reading | None = None) -> dict:
+    """Assess ``document`` against ``rule_sets`` (default: every bundled set)."""
+    library = library or bundled_library()
+    if rule_sets is None:
+        rule_sets = library.select()
+    reading = reading or Reading.of(document)
+    matcher = Matcher(reading, library.concepts)
+    results = []
+    for rs in rule_sets:
+        for demand in rs.demands:
+            finding = matcher.evaluate(demand)
+            results.append({
+                "demand": demand.id,
+                "rule_set": rs.id,
+                "number": demand.number,
+                "title": demand.title,
+                "theme": demand.theme,
+                "where": demand.where,
+                "status": finding.status,
+                "message": demand.messages.get(finding.status) or "",
+                "reasons": [r.as_dict() for r in finding.reasons],
+                "evidence": [e.as_dict() for e in finding.evidence],
+            })
+    summary = {s: 0 for s in STATUS_ORDER}
+    for r in results:
+        summary[r["status"]] += 1
+    return {
+        "schema": SCHEMA,
+        "engine": {"version": ENGINE_VERSION, "checklist": __version__},
+        "document": {
+            "name": document.name,
+            "sha256": document.sha256,
+            "characters": len(document.text),
+            "provisions": len(reading.provisions),
+            "language": document.language,
+            "format": document.format,
+        },
+        "document_kind": document_kind,
+        "rule_sets": [{"id": rs.id, "version": rs.version, "title": rs.title} for rs in rule_sets],
+        "results": results,
+        "summary": summary,
+    }
+
+
+def to_json(assessment: dict) -> str:
+    return json.dumps(assessment, sort_keys=True, ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,560 @@
+"""The assessment engine: provisions x demand -> finding (status, reasons, evidence).
+
+The engine reads a document once into tokens and sentence units, then evaluates each
+demand's match specification, which is data (see ``checklist.rules``). A specification is
+built from a closed set of match kinds, each one function here:
+
+- ``topic``      groups of concepts that must co-occur in one sentence (a list item also
+                 sees its parent's lead-in, so "shall release:" + "(a) all detainees" matches)
+- ``exclude``    concepts that put a sentence outside the demand
+- ``narrow``     qualifiers that make a hit partial (scope, traded, ...)
+- ``element``    parts of the demand that a firm hit must cover for "met"
+- ``contradict`` concept groups that run against the demand, unless an exception group
+                 occurs in the same provision
+
+plus the shared language qualifiers every demand gets: weak wording, conditions, negation
+and preamble position. Statuses follow ../shared/gold/CODEBOOK.md: contradicted outranks
+everything; a firm hit covering every element is met; any other hit is partial; no hit is
+absent.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
+
+from .documents import Document
+from .provisions import Provision, split_provisions, split_sentences
+
+ENGINE_VERSION = "1"
+_AUXILIARIES = frozenset("shall will must can may should would could is are was were be been do does did "
+                         "shall's".split())
+MAX_EVIDENCE = 8
+QUOTE_LIMIT = 400
+
+# ---------------------------------------------------------------- tokens
+
+_TOKEN = re.compile(r"\w+(?:['’]\w+)?(?:-[ \t]*\n[ \t]*[a-zа-яіїєґё]\w*)?", re.UNICODE)
+_NUMERIC = re.compile(r"^\d+$")
+_HYPHEN_BREAK = re.compile(r"-[ \t]*\n[ \t]*")
+
+
+def stem(word: str) -> str:
+    """A light English stemmer: plurals and -ed/-ing forms meet one stem.
+
+    It need not produce real words, only the same stem for a word's common forms; the same
+    function is applied to rule terms and to the text. Non-Latin words are left as they are
+    (Ukrainian and Russian rule terms use ``*`` prefixes instead)."""
+    if not word.isascii():
+        return word
+    w = word
+    if w.endswith(("'s", "’s")):
+        w = w[:-2]
+    if len(w) > 4 and w.endswith("ies"):
+        w = w[:-3] + "y"
+    elif len(w) > 5 and w.endswith("ing"):
+        w = w[:-3]
+    elif len(w) > 4 and w.endswith("ed"):
+        w = w[:-2]
+    elif len(w) > 4 and w.endswith("es") and w[-3] in "sxz":
+        w = w[:-2]
+    elif len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        w = w[:-1]
+    if len(w) > 3 and w.endswith("e"):
+        w = w[:-1]
+    return w
+
+
+def _norm(word: str) -> str:
+    word = _HYPHEN_BREAK.sub("", word)
+    return unicodedata.normalize("NFKC", word).lower().replace("’", "'")
+
+
+@dataclass
+class Tokens:
+    norms: list[str]
+    stems: list[str]
+    starts: list[int]
+    ends: list[int]
+    by_stem: dict[str, list[int]]
+    by_norm: dict[str, list[int]]
+    numbers: list[int]
+
+    @classmethod
+    def of(cls, text: str) -> "Tokens":
+        norms, stems, starts, ends = [], [], [], []
+        by_stem: dict[str, list[int]] = {}
+        by_norm: dict[str, list[int]] = {}
+        numbers = []
+        for i, m in enumerate(_TOKEN.finditer(text)):
+            n = _norm(m.group())
+            s = stem(n)
+            norms.append(n)
+            stems.append(s)
+            starts.append(m.start())
+            ends.append(m.end())
+            by_stem.setdefault(s, []).append(i)
+            by_norm.setdefault(n, []).append(i)
+            if _NUMERIC.match(n):
+                numbers.append(i)
+        return cls(norms, stems, starts, ends, by_stem, by_norm, numbers)
+
+
+# ---------------------------------------------------------------- terms
+
+
+@dataclass(frozen=True)
+class Term:
+    """One term: a sequence of word matchers (kind, value)."""
+
+    words: tuple[tuple[str, str], ...]
+    source: str
+
+    @classmethod
+    def parse(cls, text: str) -> "Term":
+        words = []
+        for raw in text.replace("-", " ").split():
+            if raw == "<num>":
+                words.append(("num", ""))
+            elif raw == "_":
+                words.append(("any", ""))
+            elif raw.startswith("=") and len(raw) > 1:
+                words.append(("exact", _norm(raw[1:])))
+            elif raw.endswith("*") and len(raw) > 1:
+                words.append(("prefix", _norm(raw[:-1])))
+            else:
+                words.append(("stem", stem(_norm(raw))))
+        if words and words[0][0] == "any":
+            raise ValueError(f"term '{text}' cannot start with _")
+        return cls(tuple(words), text)
+
+
+def _word_ok(tokens: Tokens, i: int, kind: str, value: str) -> bool:
+    if i >= len(tokens.norms):
+        return False
+    if kind == "stem":
+        return tokens.stems[i] == value
+    if kind == "exact":
+        return tokens.norms[i] == value
+    if kind == "prefix":
+        return tokens.norms[i].startswith(value)
+    if kind == "num":
+        return bool(_NUMERIC.match(tokens.norms[i]))
+    return True  # any
+
+
+# ---------------------------------------------------------------- the document model
+
+
+@dataclass
+class Unit:
+    """A sentence of a provision, the unit the engine matches in."""
+
+    index: int
+    provision: Provision
+    start: int            # character offsets of the sentence
+    end: int
+    lo: int               # token range [lo, hi)
+    hi: int
+    lead: "Unit | None" = None   # the parent's lead-in sentence for list items
+
+    def ranges(self):
+        if self.lead is not None:
+            return ((self.lo, self.hi), (self.lead.lo, self.lead.hi))
+        return ((self.lo, self.hi),)
+
+
+@dataclass
+class Reading:
+    """A document read once for the engine: tokens, provisions, sentence units, and caches
+    of where each concept occurs. Build it with ``Reading.of(document)``."""
+
+    document: Document
+    provisions: list[Provision]
+    tokens: Tokens
+    units: list[Unit]
+    unit_starts: list[int]
+    children_of_lead: dict[int, list[int]]
+    families: dict[str, tuple[int, int]]          # provision ref -> token range of its top-level family
+    _occ: dict = field(default_factory=dict)
+    _units_with: dict = field(default_factory=dict)
+    _prefix: dict = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, document: Document, provisions: list[Provision] | None = None) -> "Reading":
+        text = document.text
+        if provisions is None:
+            provisions = split_provisions(text, document.pages or None)
+        tokens = Tokens.of(text)
+        units: list[Unit] = []
+        last_unit_of: dict[str, Unit] = {}
+        children_of_lead: dict[int, list[int]] = {}
+        for prov in provisions:
+            lead = None
+            if prov.parent is not None and prov.parent in last_unit_of:
+                candidate = last_unit_of[prov.parent]
+                if _is_lead_in(text, candidate):
+                    lead = candidate
+            start = _skip_heading(text, prov)
+            for s, e in split_sentences(text, start, prov.end):
+                lo = bisect_left(tokens.starts, s)
+                hi = bisect_left(tokens.starts, e)
+                if hi <= lo:
+                    continue
+                unit = Unit(len(units), prov, s, e, lo, hi, lead)
+                if lead is not None:
+                    children_of_lead.setdefault(lead.index, []).append(unit.index)
+                units.append(unit)
+                last_unit_of[prov.ref] = unit
+        families = _families(provisions, tokens)
+        return cls(document, provisions, tokens, units, [u.lo for u in units], children_of_lead, families)
+
+    # -- concept occurrences
+
+    def occurrences(self, key: str, terms: tuple[Term, ...]) -> list[tuple[int, int]]:
+        """Sorted token spans [s, e) where any of ``terms`` occurs (cached under ``key``)."""
+        if key in self._occ:
+            return self._occ[key]
+        t = self.tokens
+        found = set()
+        for term in terms:
+            kind, value = term.words[0]
+            if kind == "stem":
+                cands = t.by_stem.get(value, ())
+            elif kind == "exact":
+                cands = t.by_norm.get(value, ())
+            elif kind == "num":
+                cands = t.numbers
+            else:
+                cands = self._prefix_positions(value)
+            n = len(term.words)
+            for i in cands:
+                if all(_word_ok(t, i + k, *term.words[k]) for k in range(1, n)):
+                    found.add((i, i + n))
+        occ = sorted(found)
+        self._occ[key] = occ
+        return occ
+
+    def _prefix_positions(self, prefix: str) -> list[int]:
+        if prefix not in self._prefix:
+            pos = []
+            for norm, idx in self.tokens.by_norm.items():
+                if norm.startswith(prefix):
+                    pos.extend(idx)
+            self._prefix[prefix] = sorted(pos)
+        return self._prefix[prefix]
+
+    def unit_of_token(self, i: int) -> int:
+        return bisect_right(self.unit_starts, i) - 1
+
+    def units_with(self, key: str, terms) -> set[int]:
+        """Indices of units whose sentence (or lead-in) contains the concept."""
+        if key in self._units_with:
+            return self._units_with[key]
+        out = set()
+        for s, _e in self.occurrences(key, terms):
+            u = self.unit_of_token(s)
+            if u >= 0 and self.units[u].lo <= s < self.units[u].hi:
+                out.add(u)
+                out.update(self.children_of_lead.get(u, ()))
+        self._units_with[key] = out
+        return out
+
+    def spans_in(self, key: str, terms, ranges) -> list[tuple[int, int]]:
+        occ = self.occurrences(key, terms)
+        out = []
+        for lo, hi in ranges:
+            i = bisect_left(occ, (lo, -1))
+            while i < len(occ) and occ[i][0] < hi:
+                out.append(occ[i])
+                i += 1
+        return out
+
+
+def _skip_heading(text: str, prov: Provision) -> int:
+    """Sentences start after a provision's heading line ("Article IX: Prisoner Exchanges"),
+    so that a heading never changes what the operative clause commits to."""
+    if not prov.heading:
+        return prov.start
+    nl = text.find("\n", prov.start, prov.end)
+    first_line = text[prov.start: nl if nl >= 0 else prov.end]
+    if prov.heading.strip() and prov.heading.strip() in first_line:
+        return nl + 1 if nl >= 0 else prov.end
+    return prov.start
+
+
+def _is_lead_in(text: str, unit: Unit) -> bool:
+    """A sentence that introduces a list ("The Parties shall release:")."""
+    return text[unit.start:unit.end].rstrip().endswith((":", "—", "–", "-"))
+
+
+def _families(provisions: list[Provision], tokens: Tokens) -> dict[str, tuple[int, int]]:
+    """Each provision's top-level family (the top-level provision and all its children)."""
+    by_ref = {p.ref: p for p in provisions}
+
+    def top(p: Provision) -> Provision:
+        seen = 0
+        while p.parent and p.parent in by_ref and seen < 50:
+            p = by_ref[p.parent]
+            seen += 1
+        return p
+
+    spans: dict[str, list[int]] = {}
+    tops = {}
+    for p in provisions:
+        t = top(p)
+        tops[p.ref] = t.ref
+        s = spans.setdefault(t.ref, [p.start, p.end])
+        s[0] = min(s[0], p.start)
+        s[1] = max(s[1], p.end)
+    out = {}
+    for ref, top_ref in tops.items():
+        s, e = spans[top_ref]
+        out[ref] = (bisect_left(tokens.starts, s), bisect_left(tokens.starts, e))
+    return out
+
+
+# ---------------------------------------------------------------- findings
+
+
+@dataclass
+class Reason:
+    code: str
+    text: str
+
+    def as_dict(self):
+        return {"code": self.code, "text": self.text}
+
+
+@dataclass
+class Evidence:
+    provision: str
+    quote: str
+    start: int
+    end: int
+    page: int | None
+    terms: list[str]
+
+    def as_dict(self):
+        d = {"provision": self.provision, "quote": self.quote, "start": self.start,
+             "end": self.end, "terms": self.terms}
+        if self.page is not None:
+            d["page"] = self.page
+        return d
+
+
+@dataclass
+class Finding:
+    demand: str
+    status: str
+    reasons: list[Reason]
+    evidence: list[Evidence]
+
+
+class Matcher:
+    """Evaluates demands on one Reading. Concept term lists come from the library's shared
+    concepts, overridden by a demand's own ``[concepts]``."""
+
+    def __init__(self, reading: Reading, shared_concepts: dict):
+        self.r = reading
+        self.shared = shared_concepts
+        self._compiled: dict = {}
+
+    # -- concepts
+
+    def _terms(self, name: str, local: dict) -> tuple[str, tuple[Term, ...]]:
+        source = local.get(name) if name in local else self.shared.get(name)
+        key = f"{id(source)}:{name}"
+        if key not in self._compiled:
+            terms = []
+            for lang in ("en", "uk", "ru"):
+                terms.extend(Term.parse(t) for t in (source or {}).get(lang, ()))
+            self._compiled[key] = tuple(t for t in terms if t.words)
+        return key, self._compiled[key]
+
+    def units_with(self, name: str, local: dict) -> set[int]:
+        key, terms = self._terms(name, local)
+        return self.r.units_with(key, terms)
+
+    def spans(self, name: str, local: dict, ranges) -> list[tuple[int, int]]:
+        key, terms = self._terms(name, local)
+        return self.r.spans_in(key, terms, ranges)
+
+    def present(self, name: str, local: dict, unit: Unit) -> bool:
+        return unit.index in self.units_with(name, local)
+
+    def surface(self, spans) -> list[str]:
+        t = self.r.tokens
+        text = self.r.document.text
+        out = []
+        for s, e in spans:
+            w = re.sub(r"\s+", " ", _HYPHEN_BREAK.sub("", text[t.starts[s]:t.ends[e - 1]]))
+            if w not in out:
+                out.append(w)
+        return out
+
+    # -- shared language qualifiers
+
+    def weak(self, unit: Unit) -> list[str]:
+        return self.surface(self.spans("weak", {}, unit.ranges()))
+
+    def conditional(self, unit: Unit) -> list[str]:
+        conds = self.spans("conditional", {}, unit.ranges())
+        if not conds:
+            return []
+        voids = self.spans("conditional_void", {}, unit.ranges())
+        kept = [c for c in conds if not any(c[1] <= v[0] <= c[1] + 6 for v in voids)]
+        return self.surface(kept)
+
+    def negated(self, unit: Unit, topic_spans, local) -> bool:
+        """A negator just before or between the topic words, not part of a matched term."""
+        own = [sp for sp in topic_spans if unit.lo <= sp[0] < unit.hi]
+        if not own:
+            return False
+        first = min(s for s, _ in own)
+        last = max(e for _, e in own)
+        negs = self.spans("negator", {}, ((max(unit.lo, first - 3), min(unit.hi, last + 4)),))
+        norms = self.r.tokens.norms
+        for n, _ in negs:
+            if any(s <= n < e for s, e in own):
+                continue        # part of a matched term ("no claims")
+            if n < last or (n > unit.lo and norms[n - 1] in _AUXILIARIES) or norms[n] == "cannot":
+                return True     # before/between the topic words, or "shall not" just after them
+        return False
+
+    # -- one demand
+
+    def evaluate(self, demand) -> Finding:
+        spec = demand.match
+        local = demand.concepts
+        units = self.r.units
+
+        # contradictions outrank everything
+        contra_ev, contra_reasons = [], []
+        for c in spec["contradict"]:
+            hit_units = None
+            for name in c["all"]:
+                u = self.units_with(name, local)
+                hit_units = u if hit_units is None else hit_units & u
+            for ui in sorted(hit_units or ()):
+                unit = units[ui]
+                if unit.provision.kind == "preamble":
+                    continue
+                spans = [sp for name in c["all"] for sp in self.spans(name, local, unit.ranges())]
+                if self.negated(unit, spans, local):
+                    continue
+                if self._excepted(unit, c["unless"], local):
+                    continue
+                contra_ev.append(self._evidence(unit, spans))
+                if not any(r.text == c["text"] for r in contra_reasons):
+                    contra_reasons.append(Reason("contradiction", c["text"]))
+        if contra_ev:
+            return Finding(demand.id, "contradicted", contra_reasons, _dedupe(contra_ev))
+
+        # topic hits
+        hits: dict[int, list] = {}
+        for group in spec["topic"]:
+            inter = None
+            for name in group:
+                u = self.units_with(name, local)
+                inter = u if inter is None else inter & u
+            for ui in inter or ():
+                unit = units[ui]
+                spans = [sp for name in group for sp in self.spans(name, local, unit.ranges())]
+                hits.setdefault(ui, []).extend(spans)
+        for name in spec["exclude"]:
+            for ui in list(hits):
+                if self.present(name, local, units[ui]):
+                    del hits[ui]
+        if not hits:
+            return Finding(demand.id, "absent", [], [])
+
+        flaws: dict[int, list[Reason]] = {}
+        negated_contra = []
+        for ui in sorted(hits):
+            unit = units[ui]
+            fl: list[Reason] = []
+            if spec["negation"] == "contradicts" and self.negated(unit, hits[ui], local):
+                deferral = self.spans("deferral", {}, unit.ranges())
+                if deferral:
+                    fl.append(Reason("negated", f"The text rules it out until a later event ('{self.surface(deferral)[0]}'): not a commitment now."))
+                    fl.append(Reason("conditional", "It is deferred until a later step."))
+                else:
+                    negated_contra.append(self._evidence(unit, hits[ui]))
+                    continue
+            if unit.provision.kind == "preamble":
+                fl.append(Reason("preamble", "It appears only in the preamble, which commits no party."))
+            weak = self.weak(unit)
+            if weak:
+                fl.append(Reason("weak", f"The wording is not binding ('{weak[0]}')."))
+            cond = self.conditional(unit)
+            if cond:
+                fl.append(Reason("conditional", f"It is tied to a condition or a later step ('{cond[0]}')."))
+            for q in spec["narrow"]:
+                if any(self.present(n, local, unit) for n in q["any"]) and \
+                        not any(self.present(n, local, unit) for n in q["unless"]):
+                    fl.append(Reason(q["code"], q["text"]))
+            flaws[ui] = fl
+        if negated_contra:
+            text = demand.messages.get("contradicted") or "The text rules out what the demand asks."
+            return Finding(demand.id, "contradicted", [Reason("negated", text)], _dedupe(negated_contra))
+
+        firm = [ui for ui, fl in flaws.items() if not fl]
+        reasons: list[Reason] = []
+        for el in spec["element"]:
+            in_firm = any(self.present(n, local, units[ui]) for n in el["any"] for ui in firm)
+            if in_firm:
+                continue
+            flawed = [ui for ui in flaws if flaws[ui] and any(self.present(n, local, units[ui]) for n in el["any"])]
+            if flawed:
+                for ui in flawed:
+                    reasons.extend(flaws[ui])
+            else:
+                reasons.append(Reason(el["code"], el["missing"]))
+        if firm and not reasons:
+            ev = [self._evidence(units[ui], hits[ui]) for ui in sorted(firm)]
+            return Finding(demand.id, "met", [], _dedupe(ev))
+        if not firm:
+            for ui in sorted(flaws):
+                reasons.extend(flaws[ui])
+        ev = [self._evidence(units[ui], hits[ui]) for ui in sorted(hits) if ui in flaws]
+        return Finding(demand.id, "partial", _dedupe_reasons(reasons), _dedupe(ev))
+
+    def _excepted(self, unit: Unit, unless_groups, local) -> bool:
+        lo, hi = self.r.families.get(unit.provision.ref, (unit.lo, unit.hi))
+        for group in unless_groups:
+            if group and all(self.spans(n, local, ((lo, hi),)) for n in group):
+                return True
+        return False
+
+    def _evidence(self, unit: Unit, spans) -> Evidence:
+        text = self.r.document.text
+        quote = re.sub(r"\s+", " ", _HYPHEN_BREAK.sub("", text[unit.start:unit.end])).strip()
+        if len(quote) > QUOTE_LIMIT:
+            quote = quote[: QUOTE_LIMIT - 1].rstrip() + "…"
+        page = unit.provision.page
+        if self.r.document.pages:
+            page = self.r.document.page_at(unit.start) or page
+        own = sorted(sp for sp in spans if unit.lo <= sp[0] < unit.hi) or sorted(spans)
+        return Evidence(unit.provision.ref, quote, unit.start, unit.end, page, self.surface(own))
+
+
+def _dedupe(evidence: list[Evidence]) -> list[Evidence]:
+    seen, out = set(), []
+    for ev in sorted(evidence, key=lambda e: e.start):
+        if (ev.start, ev.end) in seen:
+            continue
+        seen.add((ev.start, ev.end))
+        out.append(ev)
+    return out[:MAX_EVIDENCE]
+
+
+def _dedupe_reasons(reasons: list[Reason]) -> list[Reason]:
+    seen, out = set(), []
+    for r in reasons:
+        key = (r.code, r.text)
+        if key not in seen:
+            seen.add(key)
+            out.append(r)
+    return out

@@ -1,0 +1,422 @@
+"""Load and validate rule sets: one TOML file a demand, validated with marshmallow.
+
+Layout (see the README section "Writing a rule")::
+
+    rules/concepts.toml            shared concepts: named term lists per language
+    rules/<set>/ruleset.toml       the set's metadata (source, date, addressee, signatories)
+    rules/<set>/<number>.toml      one demand: wording, match specification, messages, examples
+
+Every problem in every file is reported, as ``path:line: field: what is wrong``.
+"""
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from .errors import RuleError
+
+STATUSES = ("met", "partial", "absent", "contradicted")
+REASON_CODES = ("weak", "scope", "elements", "conditional", "traded", "preamble", "negated",
+                "contradiction")
+LANGUAGES = ("en", "uk", "ru")
+CONCEPT_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def default_rules_dir() -> Path:
+    """``$CHECKLIST_RULES`` if set, else the ``rules/`` folder beside the package."""
+    env = os.environ.get("CHECKLIST_RULES")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parent.parent / "rules"
+
+
+# ---------------------------------------------------------------- schemas
+
+
+class TermsSchema(Schema):
+    """A concept: term lists per language. A term is words separated by spaces; a word may
+    end in ``*`` (prefix), start with ``=`` (exact, no stemming), or be ``<num>`` (a number)
+    or ``_`` (any one word)."""
+
+    en = fields.List(fields.String(validate=validate.Length(min=1)), load_default=list)
+    uk = fields.List(fields.String(validate=validate.Length(min=1)), load_default=list)
+    ru = fields.List(fields.String(validate=validate.Length(min=1)), load_default=list)
+
+    @validates_schema
+    def _not_empty(self, data, **kwargs):
+        if not any(data.get(lang) for lang in LANGUAGES):
+            raise ValidationError("a concept needs at least one term (en, uk or ru)")
+
+
+ConceptList = fields.List(fields.String(validate=validate.Regexp(CONCEPT_NAME,
+                                                                 error="not a concept name")))
+
+
+class QualifierSchema(Schema):
+    """A narrowing qualifier: a hit whose sentence has ``any`` of these concepts (and none of
+    ``unless``) meets the demand only in part, for the reason ``code``."""
+
+    any = fields.List(fields.String(validate=validate.Regexp(CONCEPT_NAME)), required=True,
+                      validate=validate.Length(min=1))
+    unless = fields.List(fields.String(validate=validate.Regexp(CONCEPT_NAME)), load_default=list)
+    code = fields.String(required=True, validate=validate.OneOf(("scope", "traded", "conditional", "weak")))
+    text = fields.String(required=True, validate=validate.Length(min=10))
+
+
+class ElementSchema(Schema):
+    """An element of the demand: met needs each element in a firm (binding, unconditional,
+    unqualified) hit; a missing one makes the demand partial."""
+
+    name = fields.String(required=True)
+    any = fields.List(fields.String(validate=validate.Regexp(CONCEPT_NAME)), required=True,
+                      validate=validate.Length(min=1))
+    code = fields.String(load_default="elements", validate=validate.OneOf(("elements", "scope")))
+    missing = fields.String(required=True, validate=validate.Length(min=10))
+
+
+class ContradictSchema(Schema):
+    """A contradiction: all concepts of ``all`` in one sentence, not negated, and no group of
+    ``unless`` (each a list of concepts that must all occur) anywhere in the same provision."""
+
+    all = fields.List(fields.String(validate=validate.Regexp(CONCEPT_NAME)), required=True,
+                      validate=validate.Length(min=1))
+    unless = fields.List(fields.List(fields.String(validate=validate.Regexp(CONCEPT_NAME))),
+                         load_default=list)
+    text = fields.String(required=True, validate=validate.Length(min=10))
+
+
+class MatchSchema(Schema):
+    topic = fields.List(fields.List(fields.String(validate=validate.Regexp(CONCEPT_NAME)),
+                                    validate=validate.Length(min=1)),
+                        required=True, validate=validate.Length(min=1))
+    exclude = fields.List(fields.String(validate=validate.Regexp(CONCEPT_NAME)), load_default=list)
+    negation = fields.String(load_default="contradicts",
+                             validate=validate.OneOf(("contradicts", "ignore")))
+    element = fields.List(fields.Nested(ElementSchema), load_default=list)
+    narrow = fields.List(fields.Nested(QualifierSchema), load_default=list)
+    contradict = fields.List(fields.Nested(ContradictSchema), load_default=list)
+
+
+class MessagesSchema(Schema):
+    met = fields.String(required=True)
+    partial = fields.String(required=True)
+    absent = fields.String(required=True)
+    contradicted = fields.String(load_default=None)
+
+
+class ExampleSchema(Schema):
+    text = fields.String(required=True, validate=validate.Length(min=10))
+    status = fields.String(required=True, validate=validate.OneOf(STATUSES))
+    reasons = fields.List(fields.String(validate=validate.OneOf(REASON_CODES)), load_default=list)
+    todo = fields.Boolean(load_default=False)
+    note = fields.String(load_default=None)
+
+
+class DemandSchema(Schema):
+    id = fields.String(required=True)
+    title = fields.String(required=True, validate=validate.Length(min=3, max=120))
+    source_wording = fields.String(required=True, validate=validate.Length(min=10))
+    theme = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9-]*$"))
+    where = fields.String(load_default="agreement", validate=validate.OneOf(("agreement", "policy")))
+    related = fields.List(fields.String(), load_default=list)
+    messages = fields.Nested(MessagesSchema, required=True)
+    match = fields.Nested(MatchSchema, required=True)
+    concepts = fields.Dict(keys=fields.String(validate=validate.Regexp(CONCEPT_NAME)),
+                           values=fields.Nested(TermsSchema), load_default=dict)
+    example = fields.List(fields.Nested(ExampleSchema), required=True,
+                          validate=validate.Length(min=2))
+
+
+class RuleSetSchema(Schema):
+    id = fields.String(required=True, validate=validate.Regexp(r"^[a-z0-9][a-z0-9-]*$"))
+    version = fields.String(required=True)
+    title = fields.String(required=True)
+    source = fields.String(required=True)          # the seed document
+    source_title = fields.String(load_default=None)
+    organisations = fields.List(fields.String(), required=True, validate=validate.Length(min=1))
+    date = fields.String(required=True, validate=validate.Regexp(r"^\d{4}-\d{2}-\d{2}$"))
+    addressee = fields.String(required=True)
+    signatories = fields.List(fields.String(), load_default=list)
+    url = fields.String(load_default=None)
+
+
+# ---------------------------------------------------------------- model
+
+
+@dataclass(frozen=True)
+class Demand:
+    id: str
+    rule_set: str
+    number: str
+    title: str
+    source_wording: str
+    theme: str
+    where: str
+    related: tuple[str, ...]
+    messages: dict
+    match: dict
+    concepts: dict
+    examples: tuple[dict, ...]
+    path: str
+
+    @property
+    def sort_key(self):
+        m = re.match(r"(\d+)(.*)", self.number)
+        return (int(m.group(1)), m.group(2)) if m else (10**6, self.number)
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    id: str
+    version: str
+    title: str
+    meta: dict
+    demands: tuple[Demand, ...]
+    path: str
+
+
+@dataclass
+class Library:
+    """All rule sets found in a rules folder, with the shared concepts."""
+
+    root: Path
+    concepts: dict
+    rule_sets: dict = field(default_factory=dict)
+
+    def get(self, set_id: str) -> RuleSet:
+        try:
+            return self.rule_sets[set_id]
+        except KeyError:
+            known = ", ".join(sorted(self.rule_sets)) or "none"
+            raise RuleError(f"Unknown rule set '{set_id}': choose one of {known}.") from None
+
+    def select(self, ids=None) -> list[RuleSet]:
+        if not ids:
+            return [self.rule_sets[k] for k in sorted(self.rule_sets)]
+        return [self.get(i) for i in ids]
+
+    def demand(self, demand_id: str) -> Demand:
+        set_id, _, _ = demand_id.partition("/")
+        for d in self.get(set_id).demands:
+            if d.id == demand_id:
+                return d
+        raise RuleError(f"Unknown demand '{demand_id}': run `checklist rules list` to see the demand IDs.")
+
+    def all_demands(self):
+        for rs in self.select():
+            yield from rs.demands
+
+
+# ---------------------------------------------------------------- loading
+
+
+def _line_of(lines: list[str], path: tuple) -> int:
+    """Best-effort line number of a (possibly nested) field in a TOML file."""
+    line = 0
+    keys = [p for p in path if not isinstance(p, int)]
+    # Walk: for table arrays like example[2].status find the 3rd [[example]] header.
+    i = 0
+    pos = 0
+    while i < len(path):
+        key = path[i]
+        nxt = path[i + 1] if i + 1 < len(path) else None
+        if isinstance(nxt, int):
+            header = re.compile(r"^\s*\[\[\s*(?:[\w.]*\.)?%s\s*\]\]" % re.escape(str(key)))
+            count = -1
+            for n in range(pos, len(lines)):
+                if header.match(lines[n]):
+                    count += 1
+                    if count == nxt:
+                        pos, line = n, n + 1
+                        break
+            else:
+                # inline array: point at the key
+                for n in range(pos, len(lines)):
+                    if re.match(r"^\s*%s\s*=" % re.escape(str(key)), lines[n]):
+                        pos, line = n, n + 1
+                        break
+            i += 2
+            continue
+        pattern = re.compile(r"^\s*(\[\s*(?:[\w.\"]*\.)?\"?%s\"?\s*\]|\"?%s\"?\s*=)" % (re.escape(str(key)), re.escape(str(key))))
+        for n in range(pos, len(lines)):
+            if pattern.match(lines[n]):
+                pos, line = n, n + 1
+                break
+        i += 1
+    del keys
+    return line or 1
+
+
+def _flatten(messages, prefix=()):
+    if isinstance(messages, dict):
+        for k, v in messages.items():
+            yield from _flatten(v, prefix + (k,))
+    elif isinstance(messages, list) and messages and all(isinstance(m, str) for m in messages):
+        for m in messages:
+            yield prefix, m
+    elif isinstance(messages, list):
+        for i, v in enumerate(messages):
+            yield from _flatten(v, prefix + (i,))
+    else:
+        yield prefix, str(messages)
+
+
+def _field_name(path: tuple) -> str:
+    out = ""
+    for p in path:
+        if isinstance(p, int):
+            out += f"[{p + 1}]"
+        else:
+            out += ("." if out else "") + str(p)
+    return out or "file"
+
+
+def _read_toml(path: Path, problems: list[str]):
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(f"{path}:1: file: cannot be read as UTF-8 text ({exc})")
+        return None, []
+    try:
+        data = tomllib.loads(raw)
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        problems.append(f"{path}:{m.group(1) if m else 1}: toml: {exc}")
+        return None, []
+    return data, raw.splitlines()
+
+
+def _validate(schema: Schema, data: dict, path: Path, lines: list[str], problems: list[str]):
+    try:
+        return schema.load(data)
+    except ValidationError as exc:
+        for fpath, msg in _flatten(exc.messages):
+            msg = msg.rstrip(".").replace("Unknown field", "unknown field").replace(
+                "Missing data for required field", "missing (required)")
+            problems.append(f"{path}:{_line_of(lines, fpath)}: {_field_name(fpath)}: {msg}")
+        return None
+
+
+def _number_from_file(path: Path) -> str:
+    stem = path.stem
+    m = re.match(r"^0*(\d+[a-z]?)(?:[-_].*)?$", stem)
+    return m.group(1) if m else stem
+
+
+def load_concepts(path: Path, problems: list[str]) -> dict:
+    data, lines = _read_toml(path, problems)
+    if data is None:
+        return {}
+    out = {}
+    for name, terms in data.items():
+        if not CONCEPT_NAME.match(name):
+            problems.append(f"{path}:{_line_of(lines, (name,))}: {name}: not a concept name (use lowercase letters, digits and _)")
+            continue
+        if not isinstance(terms, dict):
+            problems.append(f"{path}:{_line_of(lines, (name,))}: {name}: must be a table of term lists per language")
+            continue
+        loaded = _validate(TermsSchema(), terms, path, lines, problems)
+        if loaded is not None:
+            out[name] = loaded
+    return out
+
+
+RESERVED_CONCEPTS = ("weak", "conditional", "conditional_void", "negator", "deferral", "traded_marker")
+
+
+def _check_concepts(demand: dict, concepts: dict, path: Path, lines, problems):
+    known = set(concepts) | set(demand.get("concepts", {}))
+    match = demand["match"]
+    used = []
+    for i, group in enumerate(match["topic"]):
+        used += [(("match", "topic"), c) for c in group]
+    used += [(("match", "exclude"), c) for c in match["exclude"]]
+    for kind in ("element", "narrow"):
+        for i, q in enumerate(match[kind]):
+            used += [(("match", kind, i, "any"), c) for c in q["any"]]
+            used += [(("match", kind, i, "unless"), c) for c in q.get("unless", [])]
+    for i, c in enumerate(match["contradict"]):
+        used += [(("match", "contradict", i, "all"), x) for x in c["all"]]
+        for grp in c["unless"]:
+            used += [(("match", "contradict", i, "unless"), x) for x in grp]
+    for fpath, name in used:
+        if name not in known:
+            problems.append(f"{path}:{_line_of(lines, fpath)}: {_field_name(fpath)}: unknown concept '{name}' "
+                            f"(define it in rules/concepts.toml or under [concepts.{name}])")
+    if match["contradict"] and not demand["messages"].get("contradicted"):
+        problems.append(f"{path}:{_line_of(lines, ('messages',))}: messages.contradicted: missing "
+                        f"(required when the demand has [[match.contradict]] entries)")
+
+
+def load_rule_set(folder: Path, concepts: dict, problems: list[str]) -> RuleSet | None:
+    meta_path = folder / "ruleset.toml"
+    if not meta_path.exists():
+        problems.append(f"{meta_path}:1: file: missing; every rule set folder needs a ruleset.toml")
+        return None
+    data, lines = _read_toml(meta_path, problems)
+    meta = _validate(RuleSetSchema(), data, meta_path, lines, problems) if data is not None else None
+    if meta is not None and meta["id"] != folder.name:
+        problems.append(f"{meta_path}:{_line_of(lines, ('id',))}: id: '{meta['id']}' does not match the folder name '{folder.name}'")
+    demands = []
+    before = len(problems)
+    for path in sorted(folder.glob("*.toml")):
+        if path.name == "ruleset.toml":
+            continue
+        ddata, dlines = _read_toml(path, problems)
+        if ddata is None:
+            continue
+        demand = _validate(DemandSchema(), ddata, path, dlines, problems)
+        if demand is None:
+            continue
+        number = _number_from_file(path)
+        expected = f"{folder.name}/{number}"
+        if demand["id"] != expected:
+            problems.append(f"{path}:{_line_of(dlines, ('id',))}: id: '{demand['id']}' does not match the file; expected '{expected}'")
+            continue
+        _check_concepts(demand, concepts, path, dlines, problems)
+        demands.append(Demand(
+            id=demand["id"], rule_set=folder.name, number=number, title=demand["title"],
+            source_wording=demand["source_wording"], theme=demand["theme"], where=demand["where"],
+            related=tuple(demand["related"]), messages=demand["messages"], match=demand["match"],
+            concepts=demand["concepts"], examples=tuple(demand["example"]), path=str(path)))
+    if meta is None or len(problems) > before:
+        return None
+    demands.sort(key=lambda d: d.sort_key)
+    return RuleSet(id=meta["id"], version=meta["version"], title=meta["title"], meta=meta,
+                   demands=tuple(demands), path=str(folder))
+
+
+def load_library(root: Path | str | None = None) -> Library:
+    """Load every rule set under ``root``; raise RuleError listing all problems."""
+    root = Path(root) if root else default_rules_dir()
+    problems: list[str] = []
+    if not root.is_dir():
+        raise RuleError(f"Rules folder {root} not found: set CHECKLIST_RULES to the folder that holds the rule sets.")
+    concepts = load_concepts(root / "concepts.toml", problems) if (root / "concepts.toml").exists() else {}
+    for name in RESERVED_CONCEPTS:
+        if name not in concepts:
+            problems.append(f"{root / 'concepts.toml'}:1: {name}: missing; the engine needs this shared concept")
+    lib = Library(root=root, concepts=concepts)
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
+        rs = load_rule_set(folder, concepts, problems)
+        if rs is not None:
+            lib.rule_sets[rs.id] = rs
+    if problems:
+        raise RuleError(f"{len(problems)} problem(s) in the rule files:\n" + "\n".join(problems), problems)
+    return lib
+
+
+@lru_cache(maxsize=8)
+def _cached_library(root: str) -> Library:
+    return load_library(root)
+
+
+def bundled_library() -> Library:
+    """The rule sets shipped with checklist (cached; rule files are read once per process)."""
+    return _cached_library(str(default_rules_dir()))
