@@ -6,7 +6,11 @@ Shape (schema ``checklist.assessment/1``; keys sorted when written)::
      "document_kind", "rule_sets": [{"id", "version", "title"}],
      "results": [{"demand", "rule_set", "number", "title", "theme", "where", "status", "message",
                   "reasons": [{"code", "text"}], "evidence": [{"provision", "quote", "start", "end", "terms"}]}],
-     "summary": {"met", "partial", "absent", "contradicted"}, "flags": [...]}
+     "summary": {"met", "partial", "absent", "contradicted"}, "summary_asks_to_states": {...}}
+
+For an agreement draft, demands addressed to states or institutions (``where = "policy"``)
+are in section "asks-to-states" and are not counted in ``summary``; for a statement by a
+state or institution every demand is counted.
 """
 from __future__ import annotations
 
@@ -34,8 +38,10 @@ def assess(document: Document, rule_sets: list[RuleSet] | None = None, library: 
     for rs in rule_sets:
         for demand in rs.demands:
             finding = matcher.evaluate(demand)
+            counted = document_kind == "statement" or demand.where == "agreement"
             results.append({
                 "demand": demand.id,
+                "section": "gaps" if counted else "asks-to-states",
                 "rule_set": rs.id,
                 "number": demand.number,
                 "title": demand.title,
@@ -46,9 +52,12 @@ def assess(document: Document, rule_sets: list[RuleSet] | None = None, library: 
                 "reasons": [r.as_dict() for r in finding.reasons],
                 "evidence": [e.as_dict() for e in finding.evidence],
             })
+    if document_kind not in DOCUMENT_KINDS:
+        raise ValueError(f"document_kind must be one of {DOCUMENT_KINDS}")
     summary = {s: 0 for s in STATUS_ORDER}
+    asks = {s: 0 for s in STATUS_ORDER}
     for r in results:
-        summary[r["status"]] += 1
+        (summary if r["section"] == "gaps" else asks)[r["status"]] += 1
     return {
         "schema": SCHEMA,
         "engine": {"version": ENGINE_VERSION, "checklist": __version__},
@@ -64,6 +73,7 @@ def assess(document: Document, rule_sets: list[RuleSet] | None = None, library: 
         "rule_sets": [{"id": rs.id, "version": rs.version, "title": rs.title} for rs in rule_sets],
         "results": results,
         "summary": summary,
+        "summary_asks_to_states": asks,
     }
 
 

@@ -1,15 +1,38 @@
 """Read a draft (bytes + file name) into plain text.
 
-Starting point: the ``Document`` shape is fixed (the engine, storage and reports use it);
-the readers below are being completed in issue "Reading drafts".
+The format is chosen by content first and by file name second: a ``.pdf`` that is really an
+HTML page is read as HTML, an image or unknown binary is refused whatever it is called.
+Every problem a user can cause raises :class:`~checklist.errors.DocumentError` with one
+sentence that starts with the file name and says what to do; library exceptions never escape.
+
+Output text is NFC (NFKC for PDF, to undo ligatures), uses ``"\\n"`` line endings and holds
+no control characters other than ``"\\n"`` and ``"\\t"``.
 """
 from __future__ import annotations
 
+import codecs
 import hashlib
+import io
+import re
+import threading
 import unicodedata
+import zipfile
+from collections import Counter
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+import mammoth
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+from charset_normalizer import from_bytes
 
 from .errors import DocumentError
+
+MB = 1024 * 1024
+
+# pypdfium2 (PDFium) is not thread-safe: every call into it holds this lock.
+_PDFIUM_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -23,6 +46,8 @@ class PageSpan:
 
 @dataclass(frozen=True)
 class Document:
+    """A draft read into plain text."""
+
     name: str                 # file name, or a title for pasted text
     text: str                 # plain text, NFC, "\n" line endings
     format: str               # txt | md | docx | pdf | html
@@ -31,40 +56,720 @@ class Document:
     pages: tuple[PageSpan, ...] = field(default=())
 
     def page_at(self, offset: int) -> int | None:
+        """The page the character at ``offset`` comes from, or None (not a PDF, out of range)."""
         for span in self.pages:
             if span.start <= offset < span.end:
                 return span.page
         return None
 
 
+@dataclass(frozen=True)
+class Limits:
+    """What a single upload may cost. Use ``dataclasses.replace(Limits(), ...)`` to change."""
+
+    max_bytes: int = 20 * MB
+    max_pdf_pages: int = 1000
+    max_docx_uncompressed: int = 100 * MB   # sum of the sizes of a .docx's unpacked parts
+    max_docx_ratio: int = 200               # a part bigger than 1 MB compressed more than this
+    max_characters: int = 5_000_000         # of extracted text
+
+
+# ---------------------------------------------------------------------------------------
+# Messages: one sentence each, starting with the file name (tests assert them exactly).
+
+_UPLOAD_HINT = "upload a .txt, .md, .docx, .pdf or .html file, or paste the text"
+
+
+def _refuse(name: str, problem: str) -> DocumentError:
+    return DocumentError(f"{_display_name(name)}: {problem}")
+
+
+def _display_name(name: str) -> str:
+    """The file name as it can be shown on one line."""
+    shown = "".join("?" if unicodedata.category(c)[0] == "C" else c for c in name).strip()
+    return shown or "unnamed file"
+
+
+def _not_text(name: str, what: str) -> DocumentError:
+    return _refuse(name, f"this is {what}, not a text document; {_UPLOAD_HINT}.")
+
+
+def _too_big(name: str, size: int, limit: int) -> DocumentError:
+    shown, shown_limit = _format_size(size), _format_size(limit)
+    if shown == shown_limit:
+        shown, shown_limit = f"{size:,} bytes", f"{limit:,} bytes"
+    return _refuse(name, f"the file is {shown}; the limit is {shown_limit}. "
+                         "Split the draft or raise the limit.")
+
+
+def _format_size(n: int) -> str:
+    """``25.3 MB``, ``20 MB``, ``512 KB``, ``900 bytes``."""
+    for unit, size in (("MB", MB), ("KB", 1024)):
+        if n >= size:
+            return f"{round(n / size, 1):g} {unit}"
+    return f"{n} bytes"
+
+
+def _empty_file(name: str) -> DocumentError:
+    return _refuse(name, "the file is empty; choose the file that contains the draft, "
+                         "or paste the text.")
+
+
+def _no_text(name: str) -> DocumentError:
+    return _refuse(name, "no text was found in the file; check that it is the right file, "
+                         "or paste the text.")
+
+
+def _too_many_characters(name: str, count: int, limit: int) -> DocumentError:
+    return _refuse(name, f"the text has {count:,} characters; the limit is {limit:,}. "
+                         "Split the draft or raise the limit.")
+
+
+def _undecodable(name: str) -> DocumentError:
+    return _refuse(name, "the text encoding could not be recognised; save the file as "
+                         "UTF-8 text and upload it again, or paste the text.")
+
+
+def _pdf_encrypted(name: str) -> DocumentError:
+    return _refuse(name, "this PDF is protected by a password; save an unprotected copy "
+                         "and upload that, or paste the text.")
+
+
+def _pdf_damaged(name: str) -> DocumentError:
+    return _refuse(name, "this PDF is damaged or incomplete and cannot be read; export it "
+                         "again from the original, or paste the text.")
+
+
+def _pdf_too_many_pages(name: str, count: int, limit: int) -> DocumentError:
+    return _refuse(name, f"this PDF has {count:,} pages; the limit is {limit:,} pages. "
+                         "Split the draft or raise the limit.")
+
+
+def _pdf_no_text_layer(name: str) -> DocumentError:
+    return _refuse(name, "this PDF has no text layer (it is probably scanned images); "
+                         "run OCR on it or paste the text.")
+
+
+def _docx_too_big(name: str, size: int, limit: int) -> DocumentError:
+    return _refuse(name, f"this .docx file would unpack to {_format_size(size)}, more than "
+                         f"the {_format_size(limit)} limit, so it was not opened; save it "
+                         "again from Word, or paste the text.")
+
+
+def _docx_compressed(name: str, ratio: int) -> DocumentError:
+    return _refuse(name, f"this .docx file has a part compressed more than {ratio} times, "
+                         "as zip bombs are, so it was not opened; save it again from Word, "
+                         "or paste the text.")
+
+
+def _docx_damaged(name: str) -> DocumentError:
+    return _refuse(name, "this Word document is damaged or incomplete and cannot be read; "
+                         "save it again from Word, or paste the text.")
+
+
+def _html_damaged(name: str) -> DocumentError:
+    return _refuse(name, "this HTML file could not be read; save the page as plain text, "
+                         "or paste the text.")
+
+
+# ---------------------------------------------------------------------------------------
+# Public functions
+
+
 def sha256_hex(data: bytes) -> str:
+    """Hex SHA-256 of ``data``."""
     return hashlib.sha256(data).hexdigest()
 
 
 def document_from_text(text: str, name: str = "pasted text") -> Document:
     """A document from text pasted by the user (no file)."""
-    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = clean_text(text)
     if not text.strip():
         raise DocumentError("The text is empty: paste the draft's text or upload a file that contains text.")
-    return Document(name=name, text=text, format="txt", language="und",
+    return Document(name=name, text=text, format="txt", language=detect_language(text),
                     sha256=sha256_hex(text.encode("utf-8")))
 
 
-def read_document(data: bytes, filename: str, limits=None) -> Document:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DocumentError(f"{filename}: not UTF-8 text.") from exc
-    doc = document_from_text(text, filename)
-    return Document(name=filename, text=doc.text, format="txt", language="und", sha256=sha256_hex(data))
+def read_document(data: bytes, filename: str, limits: Limits | None = None) -> Document:
+    """Read an uploaded file's bytes into a :class:`Document`, or raise DocumentError."""
+    limits = limits or Limits()
+    if not data:
+        raise _empty_file(filename)
+    if len(data) > limits.max_bytes:
+        raise _too_big(filename, len(data), limits.max_bytes)
+    fmt, text, pages = _extract(data, filename, limits)
+    if len(text) > limits.max_characters:
+        raise _too_many_characters(filename, len(text), limits.max_characters)
+    return Document(name=filename, text=text, format=fmt, language=detect_language(text),
+                    sha256=sha256_hex(data), pages=pages)
 
 
-def read_file(path, limits=None) -> Document:
-    from pathlib import Path
-
+def read_file(path: str | Path, limits: Limits | None = None) -> Document:
+    """Read a draft from disk; the size limit is checked before the file is loaded."""
+    limits = limits or Limits()
     p = Path(path)
     try:
+        size = p.stat().st_size
+        if size > limits.max_bytes:
+            raise _too_big(p.name, size, limits.max_bytes)
         data = p.read_bytes()
     except OSError as exc:
         raise DocumentError(f"{p}: cannot read the file ({exc.strerror}); check the path.") from exc
     return read_document(data, p.name, limits)
+
+
+# ---------------------------------------------------------------------------------------
+# Text clean-up and language
+
+
+_NEWLINES = re.compile(r"\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")  # Cc and Cs but \t \n
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff\ufffe\uffff"))
+
+
+def clean_text(text: str, form: str = "NFC") -> str:
+    """Normalise line endings and Unicode form; drop control and invisible characters."""
+    text = _NEWLINES.sub("\n", text).translate(_INVISIBLE)
+    return unicodedata.normalize(form, _CONTROLS.sub("", text))
+
+
+_UK_ONLY = frozenset("іїєґІЇЄҐ")
+_RU_ONLY = frozenset("ыэъёЫЭЪЁ")
+_EN_WORDS = frozenset(
+    "the and of to in shall be all a an for by on with or not any is are this that as from "
+    "at will their its which parties party who have has other such under within".split()
+)
+
+
+def detect_language(text: str) -> str:
+    """``uk``, ``ru``, ``en`` or ``und`` (undetermined), from letters and common words."""
+    sample = text[:200_000]
+    cyrillic = sum(1 for c in sample if "\u0400" <= c <= "\u04ff" and c.isalpha())
+    latin = sum(1 for c in sample if c.isascii() and c.isalpha())
+    if cyrillic > latin:
+        uk = sum(1 for c in sample if c in _UK_ONLY)
+        ru = sum(1 for c in sample if c in _RU_ONLY)
+        return "uk" if uk > ru else "ru" if ru > uk else "und"
+    words = re.findall(r"[a-z]+", sample.lower())
+    hits = sum(1 for w in words if w in _EN_WORDS)
+    return "en" if hits and hits >= 0.1 * len(words) else "und"
+
+
+# ---------------------------------------------------------------------------------------
+# Choosing the reader
+
+
+_IMAGES = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"II*\x00", "a TIFF image"),
+    (b"MM\x00*", "a TIFF image"),
+)
+_BINARIES = (
+    (b"\x7fELF", "a program (ELF executable)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old-format Office file (.doc, .xls or .ppt)"),
+    (b"{\\rtf", "a Rich Text Format (.rtf) file"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"Rar!", "a RAR archive"),
+)
+_UNKNOWN_BINARY = "an unrecognised binary file"
+
+
+def _extract(data: bytes, name: str, limits: Limits) -> tuple[str, str, tuple[PageSpan, ...]]:
+    """(format, text, pages) for any upload, by content first."""
+    if data.lstrip()[:5] == b"%PDF-":
+        text, pages = _read_pdf(data, name, limits)
+        return "pdf", text, pages
+    if data[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
+        return "docx", _read_docx(data, name, limits), ()
+    _refuse_known_binary(data, name)
+    text = decode_text(data, name)
+    if _looks_like_html(text, name):
+        return "html", _nonempty(name, html_to_text(text, name)), ()
+    fmt = "md" if name.lower().endswith((".md", ".markdown")) else "txt"
+    return fmt, _nonempty(name, clean_text(text)), ()
+
+
+def _refuse_known_binary(data: bytes, name: str) -> None:
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        raise _not_text(name, "a WebP image")
+    for magic, what in _IMAGES + _BINARIES:
+        if data.startswith(magic):
+            raise _not_text(name, what)
+
+
+def _nonempty(name: str, text: str) -> str:
+    if not text.strip():
+        raise _no_text(name)
+    return text
+
+
+_HTML_STRONG = re.compile(r"\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)[\s>]", re.I | re.S)
+_HTML_WEAK = re.compile(r"\s*<(p|div|h[1-6]|table|ul|ol|meta|title|article|section)[\s>/]", re.I)
+
+
+def _looks_like_html(text: str, name: str) -> bool:
+    """HTML by name, by a document-level tag at the start, or by a block tag unless .txt/.md."""
+    lower = name.lower()
+    if lower.endswith((".html", ".htm", ".xhtml")):
+        return True
+    head = text[:4096].lstrip("\ufeff")
+    if _HTML_STRONG.match(head):
+        return True
+    return not lower.endswith((".txt", ".md", ".markdown")) and bool(_HTML_WEAK.match(head))
+
+
+# ---------------------------------------------------------------------------------------
+# Text encodings: BOM, then BOM-less UTF-16, UTF-8, Windows-1251, then Latin code pages.
+
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_CONTROL_BYTES = re.compile(rb"[\x01-\x08\x0e-\x1a\x1c-\x1f\x7f]")
+_LATIN_CODEPAGES = ["cp1252", "cp1250", "iso8859_15"]
+
+
+def decode_text(data: bytes, name: str) -> str:
+    """Decode a text file without being told its encoding, deterministically."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return _decode_unicode(data[len(bom):], encoding, name)
+    utf16 = _bomless_utf16(data)
+    if utf16 is not None:
+        return utf16
+    if b"\x00" in data or _too_many_controls(data[:65536]):
+        if b"%PDF-" in data[:1024]:
+            raise _pdf_damaged(name)
+        raise _not_text(name, _UNKNOWN_BINARY)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    for decoder in (_cp1251, _latin_codepage):
+        text = decoder(data)
+        if text is not None:
+            return text
+    raise _undecodable(name)
+
+
+def _too_many_controls(data: bytes) -> bool:
+    """Binary, not text: more than a stray control byte or two (and more than 1 %)."""
+    return len(_CONTROL_BYTES.findall(data)) > max(2, 0.01 * len(data))
+
+
+def _decode_unicode(data: bytes, encoding: str, name: str) -> str:
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise _undecodable(name) from exc
+    if not _plausible(text):
+        raise _not_text(name, _UNKNOWN_BINARY)
+    return text
+
+
+def _bomless_utf16(data: bytes) -> str | None:
+    """UTF-16 without a byte order mark, recognised by NUL bytes on one side of each pair."""
+    if len(data) < 4 or len(data) % 2:
+        return None
+    half = len(data) // 2
+    even, odd = data[0::2].count(0), data[1::2].count(0)
+    for encoding, zeros, others in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if zeros >= 0.05 * half and others <= 0.01 * half:
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                return None
+            return text if _plausible(text) else None
+    return None
+
+
+def _plausible(text: str) -> bool:
+    """Decoded text, not binary: few control, unassigned or private-use characters."""
+    sample = text[:100_000]
+    bad = sum(1 for c in sample if (c not in "\n\r\t\x0c" and unicodedata.category(c) in
+                                    ("Cc", "Cn", "Co", "Cs")))
+    return bad <= 0.01 * len(sample)
+
+
+_CP1251_CYRILLIC = "абвгдеёжзийклмнопрстуфхцчшщъыьэюяАБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯіїєґІЇЄҐ"
+_CP1251_PUNCTUATION = "«»„“”‘’–—…№•·§°±©®\u00a0"
+_NOT_CP1251_TEXT = re.compile(f"[^\x00-\x7f{_CP1251_CYRILLIC}{_CP1251_PUNCTUATION}]")
+
+
+def _cp1251(data: bytes) -> str | None:
+    """Windows-1251 if every non-ASCII character is Russian/Ukrainian or common punctuation,
+    and words do not mix Latin and Cyrillic letters (which is what Latin-1 text looks like
+    when decoded as Windows-1251)."""
+    try:
+        text = data.decode("cp1251")
+    except UnicodeDecodeError:
+        return None
+    if _NOT_CP1251_TEXT.search(text):
+        return None
+    words = [w for w in re.findall(r"[^\W\d_]+", text) if not w.isascii()]
+    mixed = sum(1 for w in words if re.search(r"[A-Za-z]", w))
+    return text if words and mixed <= 0.1 * len(words) else None
+
+
+def _latin_codepage(data: bytes) -> str | None:
+    """A Western or Central European code page, as charset-normalizer judges it."""
+    best = from_bytes(data, cp_isolation=_LATIN_CODEPAGES).best()
+    if best is None:
+        return None
+    text = str(best)
+    return text if _plausible(text) else None
+
+
+# ---------------------------------------------------------------------------------------
+# HTML (also the output of mammoth for .docx)
+
+
+_SKIP = frozenset({"script", "style", "head", "template", "noscript", "iframe", "object",
+                   "embed", "svg", "math", "select", "canvas"})
+_HEAD_CONTENT = frozenset({"title", "meta", "link", "style", "script", "base", "noscript",
+                           "template"})
+_PARAGRAPHS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "table", "blockquote",
+                         "pre", "figure", "hr", "address", "form", "fieldset", "details", "dl"})
+_LINES = frozenset({"div", "li", "tr", "td", "th", "dt", "dd", "section", "article", "header",
+                    "footer", "nav", "aside", "main", "caption", "figcaption", "summary",
+                    "ul", "ol"})
+_LIST_STYLES = ("1", "a", "i")  # ordered lists by depth: 1. / (a) / (i), then again
+
+
+class _HtmlToText(HTMLParser):
+    """Collects an HTML page's visible text; never fetches or runs anything."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip: list[str] = []          # open elements whose content is dropped
+        self.lists: list[list] = []        # [ordered, counter, style] per open list
+        self.pending_break = 0             # newlines owed before the next text
+        self.pending_prefix = ""           # list marker owed before the next text
+        self.at_line_start = True
+        self.pre = 0
+
+    # -- parser callbacks
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.skip == ["head"] and tag not in _HEAD_CONTENT:
+            self.skip.clear()              # an unclosed <head> ends where the body starts
+        if tag in _SKIP:
+            self.skip.append(tag)
+            return
+        if self.skip:
+            return
+        if tag in ("ol", "ul"):
+            self._open_list(tag, dict(attrs))
+        elif tag == "li":
+            self._open_item(dict(attrs))
+        elif tag == "br":
+            self._emit("\n")
+        elif tag == "pre":
+            self.pre += 1
+        self._block(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in _SKIP:
+            self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP:
+            if tag in self.skip:
+                del self.skip[len(self.skip) - 1 - self.skip[::-1].index(tag):]
+            return
+        if self.skip:
+            return
+        if tag in ("ol", "ul") and self.lists:
+            self.lists.pop()
+        elif tag == "pre" and self.pre:
+            self.pre -= 1
+        if tag == "li":
+            self.pending_prefix = ""
+        self._block(tag)
+
+    def handle_data(self, data: str) -> None:
+        if self.skip:
+            return
+        if not self.pre:
+            data = re.sub(r"\s+", " ", data)
+            after_space = bool(self.parts) and self.parts[-1].endswith(" ")
+            if self.at_line_start or self.pending_break or after_space:
+                data = data.lstrip(" ")
+        if data:
+            self._emit(data)
+
+    # -- helpers
+    def _block(self, tag: str) -> None:
+        level = 2 if tag in _PARAGRAPHS else 1 if tag in _LINES else 0
+        if tag in ("ul", "ol", "li") and self.lists:
+            level = 1                      # lists inside lists stay tight
+        self.pending_break = max(self.pending_break, level)
+
+    def _open_list(self, tag: str, attrs: dict[str, str | None]) -> None:
+        ordered = tag == "ol"
+        start = _int_attr(attrs.get("start"))
+        depth = sum(1 for item in self.lists if item[0])
+        style = attrs.get("type") or _LIST_STYLES[depth % len(_LIST_STYLES)]
+        self.lists.append([ordered, (start if start is not None else 1) - 1, style])
+
+    def _open_item(self, attrs: dict[str, str | None]) -> None:
+        if not self.lists:
+            self.lists.append([False, 0, "1"])
+        current = self.lists[-1]
+        value = _int_attr(attrs.get("value"))
+        current[1] = value if value is not None else current[1] + 1
+        indent = "    " * (len(self.lists) - 1)
+        marker = _list_marker(current[1], current[2]) if current[0] else "- "
+        self.pending_prefix = indent + marker
+
+    def _emit(self, data: str) -> None:
+        if data == "\n":
+            if self.pending_break and self.parts:
+                self.parts.append("\n" * self.pending_break)
+            self.pending_break = 0
+            self.parts.append("\n")
+            self.at_line_start = True
+            return
+        if self.pending_break and self.parts:
+            self.parts.append("\n" * self.pending_break)
+            self.at_line_start = True
+        self.pending_break = 0
+        if self.pending_prefix:
+            self.parts.append(self.pending_prefix)
+            self.pending_prefix = ""
+        self.parts.append(data)
+        self.at_line_start = data.endswith("\n")
+
+    def text(self) -> str:
+        text = "".join(self.parts)
+        text = re.sub(r"[ \t]+\n", "\n", text)
+        return re.sub(r"\n{3,}", "\n\n", text).strip("\n")
+
+
+def _int_attr(value: str | None) -> int | None:
+    if value is None or not re.fullmatch(r"\s*-?\d{1,9}\s*", value):
+        return None
+    return int(value)
+
+
+def _list_marker(number: int, style: str) -> str:
+    """``1. ``, ``(a) ``, ``(iv) `` ... for an ordered-list item."""
+    if style in ("a", "A") and number > 0:
+        label = _alphabetic(number)
+        return f"({label.upper() if style == 'A' else label}) "
+    if style in ("i", "I") and 0 < number < 4000:
+        label = _roman(number)
+        return f"({label.upper() if style == 'I' else label}) "
+    return f"{number}. "
+
+
+def _alphabetic(number: int) -> str:
+    """1 -> a, 26 -> z, 27 -> aa."""
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("a") + rest) + letters
+    return letters
+
+
+def _roman(number: int) -> str:
+    """1 -> i, 4 -> iv, 1999 -> mcmxcix."""
+    out = ""
+    for value, numeral in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"),
+                           (90, "xc"), (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"),
+                           (4, "iv"), (1, "i")):
+        count, number = divmod(number, value)
+        out += numeral * count
+    return out
+
+
+def html_to_text(html: str, name: str = "page.html") -> str:
+    """Visible text of an HTML page: scripts and styles dropped, lists numbered."""
+    parser = _HtmlToText()
+    try:
+        parser.feed(html)
+        parser.close()
+    except Exception as exc:  # html.parser on hostile input; never show a traceback
+        raise _html_damaged(name) from exc
+    return clean_text(parser.text())
+
+
+# ---------------------------------------------------------------------------------------
+# DOCX through mammoth
+
+
+def _read_docx(data: bytes, name: str, limits: Limits) -> str:
+    """Text of a .docx, with its automatic list numbering written out."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except Exception as exc:  # zipfile raises many types on damaged archives
+        if name.lower().endswith(".docx") or b"word/" in data[:4096]:
+            raise _docx_damaged(name) from exc
+        raise _not_text(name, "a damaged ZIP archive") from exc
+    if not any(m.filename == "word/document.xml" for m in members):
+        raise _not_text(name, "a ZIP archive without a Word document inside")
+    _check_zip_bomb(members, name, limits)
+    html = _mammoth_html(data, name)
+    return _nonempty(name, html_to_text(html, name))
+
+
+def _check_zip_bomb(members: list[zipfile.ZipInfo], name: str, limits: Limits) -> None:
+    """Refuse before unpacking: too much in total, or one part compressed suspiciously well."""
+    total = sum(m.file_size for m in members)
+    if total > limits.max_docx_uncompressed:
+        raise _docx_too_big(name, total, limits.max_docx_uncompressed)
+    for m in members:
+        if m.file_size > MB and m.file_size > limits.max_docx_ratio * max(m.compress_size, 1):
+            raise _docx_compressed(name, limits.max_docx_ratio)
+
+
+def _mammoth_html(data: bytes, name: str) -> str:
+    no_images = mammoth.images.img_element(lambda image: {})  # never reads image bytes
+    try:
+        result = mammoth.convert_to_html(io.BytesIO(data), convert_image=no_images)
+    except Exception as exc:  # mammoth/zipfile/XML errors on a damaged file
+        raise _docx_damaged(name) from exc
+    return result.value
+
+
+# ---------------------------------------------------------------------------------------
+# PDF through pypdfium2
+
+
+def _read_pdf(data: bytes, name: str, limits: Limits) -> tuple[str, tuple[PageSpan, ...]]:
+    """Text of a PDF, pages joined by a blank line, with the span of each page."""
+    if b"%%EOF" not in data.rstrip(b"\x00\t\n\r\x0c ")[-1024:]:
+        raise _pdf_damaged(name)   # readers require %%EOF in the last 1024 bytes
+    raw_pages = _pdf_page_texts(data, name, limits)
+    pages = [_tidy_pdf_page(t) for t in raw_pages]
+    vocabulary = _Vocabulary.of(pages)
+    pages = [_rejoin_words(t, vocabulary) for t in pages]
+    text, spans = _join_pages(pages)
+    if not text.strip():
+        raise _pdf_no_text_layer(name)
+    return text, spans
+
+
+def _pdf_page_texts(data: bytes, name: str, limits: Limits) -> list[str]:
+    with _PDFIUM_LOCK:
+        try:
+            pdf = pdfium.PdfDocument(data)
+        except pdfium.PdfiumError as exc:
+            if exc.err_code in (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY):
+                raise _pdf_encrypted(name) from exc
+            raise _pdf_damaged(name) from exc
+        try:
+            count = len(pdf)
+            if count == 0:
+                raise _pdf_damaged(name)
+            if count > limits.max_pdf_pages:
+                raise _pdf_too_many_pages(name, count, limits.max_pdf_pages)
+            return [_pdf_page_text(pdf, i, name) for i in range(count)]
+        finally:
+            pdf.close()
+
+
+def _pdf_page_text(pdf: pdfium.PdfDocument, index: int, name: str) -> str:
+    """One page's text; the caller holds the pdfium lock."""
+    try:
+        page = pdf[index]
+        try:
+            textpage = page.get_textpage()
+            try:
+                return textpage.get_text_range()
+            finally:
+                textpage.close()
+        finally:
+            page.close()
+    except pdfium.PdfiumError as exc:
+        raise _pdf_damaged(name) from exc
+
+
+def _tidy_pdf_page(text: str) -> str:
+    """NFKC (ligatures), \\n line endings, lines right-stripped. PDFium joins a line that ends
+    in "-" to the next and marks the hyphen U+FFFE (or U+0002): put the break back for
+    :func:`_rejoin_words` to judge."""
+    text = _PDFIUM_HYPHEN.sub("-\n", text)
+    text = _NEWLINES.sub("\n", text)
+    text = unicodedata.normalize("NFKC", text)
+    text = re.sub(r"\u00ad(?=[ \t]*\n)", "\u2010", text)  # a soft hyphen where a line broke
+    text = clean_text(text, "NFKC")
+    return "\n".join(line.rstrip() for line in text.split("\n")).strip("\n")
+
+
+_PDFIUM_HYPHEN = re.compile(r"[\ufffe\x02][ \t]*(?:\r\n|\r|\n)?")
+
+
+def _join_pages(pages: list[str]) -> tuple[str, tuple[PageSpan, ...]]:
+    """Pages joined by "\\n\\n"; each span covers its page and the separator after it."""
+    spans, start = [], 0
+    for number, page in enumerate(pages, 1):
+        end = start + len(page) + (2 if number < len(pages) else 0)
+        spans.append(PageSpan(number, start, end))
+        start = end
+    return "\n\n".join(pages), tuple(spans)
+
+
+_LETTERS = r"[^\W\d_]+"
+_WORD = re.compile(_LETTERS)
+_COMPOUND = re.compile(rf"{_LETTERS}-{_LETTERS}")
+_HYPHEN_BREAK = re.compile(rf"({_LETTERS})([-\u2010]+)[ \t]*\n[ \t]*({_LETTERS})")
+_PLAIN_BREAK = re.compile(rf"({_LETTERS})\n({_LETTERS})")
+# English prefixes that keep their hyphen ("self-determination", "non-governmental").
+_HYPHEN_PREFIXES = frozenset({"self", "non", "ex", "well", "cross", "so", "all", "half",
+                              "quasi", "anti", "long", "short", "full", "low", "high"})
+
+
+@dataclass(frozen=True)
+class _Vocabulary:
+    """How often each word and each hyphenated compound occurs in the document (lower case)."""
+
+    words: Counter
+    compounds: Counter
+
+    @classmethod
+    def of(cls, pages: list[str]) -> _Vocabulary:
+        text = "\n".join(pages).lower()
+        return cls(Counter(_WORD.findall(text)), Counter(_COMPOUND.findall(text)))
+
+
+def _rejoin_words(text: str, vocabulary: _Vocabulary) -> str:
+    """Undo line-end hyphenation, and join a word split without a hyphen when it is safe."""
+    text = _HYPHEN_BREAK.sub(lambda m: _join_hyphenated(m, vocabulary), text)
+    return _PLAIN_BREAK.sub(lambda m: _join_plain(m, vocabulary), text)
+
+
+def _join_hyphenated(match: re.Match, vocabulary: _Vocabulary) -> str:
+    """``detai-\\nned`` -> ``detained``; ``Anglo-\\nFrench`` -> ``Anglo-French``."""
+    left, hyphens, right = match.groups()
+    if "-" in hyphens and "\u2010" in hyphens:
+        return f"{left}-{right}"          # a real hyphen where the typesetter broke the line
+    if hyphens == "\u2010":
+        return left + right               # a typesetter's (soft) hyphen
+    if right[0].isupper() or not left[-1].islower():
+        return f"{left}-{right}"
+    compound, joined = f"{left}-{right}".lower(), (left + right).lower()
+    if vocabulary.compounds[compound] > 0:
+        return f"{left}-{right}"
+    if vocabulary.words[joined] > 0 or left.lower() not in _HYPHEN_PREFIXES:
+        return left + right
+    return f"{left}-{right}"
+
+
+def _join_plain(match: re.Match, vocabulary: _Vocabulary) -> str:
+    """``detai\\nned`` -> ``detained`` only if "detained" occurs elsewhere in the document and
+    neither piece occurs anywhere else as a word."""
+    left, right = match.groups()
+    joined = (left + right).lower()
+    safe = (right[0].islower() and vocabulary.words[joined] > 0
+            and vocabulary.words[left.lower()] == 1 and vocabulary.words[right.lower()] == 1)
+    return left + right if safe else match.group(0)

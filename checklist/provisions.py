@@ -1,10 +1,54 @@
 """Split a document's text into the provisions it numbers itself.
 
-Starting point: the ``Provision`` shape and the two functions' signatures are fixed (the
-engine relies on them); the splitting rules are being completed in issue "Reading drafts".
+Every finding points at a provision, so the splitter keeps the document's own numbering:
+``split_provisions`` returns the provisions in document order, each with a canonical ``ref``
+(how analysts cite it: "5", "21(b)", "Article 4.2", "para 2") and the ``label`` as written.
+
+How a text is read
+------------------
+The text is read line by line (linear time; every pattern is anchored at a line start and
+bounded by the line). A line opens a *block* when it starts with a label (``1.``, ``1)``,
+``(1)``, ``5.1``, ``(a)``, ``a)``, ``a.``, ``(ii)``, ``IV.``, ``Article 5``, ``Art. 5``,
+``ARTICLE V``, ``Section II``, ``Part 1``, ``Chapter 2``, ``Annex 1``, ``Point 12``, and the
+Ukrainian / Russian ``Стаття``, ``Статья``, ``Пункт``, ``Розділ``, ``Раздел``, ``Частина``,
+``Часть``, ``Глава``, ``Додаток``, ``Приложение``), with a bullet (``-``, ``•``, ``—``, ``–``,
+``*`` ...), or after a blank line (an unnumbered paragraph). Other lines continue the block
+above them (wrapped lines). A number inside a line never opens a block; at a line start a number
+opens one only with its own punctuation (``2.``, ``2)``): ``1960 servicemen``, ``10.11.2020``
+and ``1.5 million`` do not. A line ``[...]`` marks where a stored copy is cut: it belongs to
+whatever precedes it.
+
+Conventions
+-----------
+* Spans are each provision's *own* text, from its label to the start of the next provision of
+  any level; together they cover the text, in order, without overlap.
+* Everything before the first numbered provision is one ``preamble`` (title, date, recitals,
+  "have agreed as follows:"). In a text with no numbering at all, the preamble is the title line,
+  recitals and the "agreed as follows" formula at the top; the rest are ``para N``.
+* ``para N`` is counted from the top over unnumbered paragraphs and bullets that are not inside
+  a numbered provision: those of an unnumbered text, those under a section heading (their parent
+  is the heading) and closing matter after the last numbered point.
+* Under a numbered point, a bullet is a child ``"<point> para k"``; a paragraph after a blank
+  line is a child too when the point introduces a list (its text ends with ``:``) or already has
+  such children, and otherwise stays part of the point's own text. Articles (and the other
+  keyword provisions) keep their paragraphs until the next label.
+* After the *last* numbered point of a text, bullets directly under it and paragraphs introduced
+  by its ``:`` stay its children; the first other paragraph closes the numbered part, and it and
+  everything after it (signature blocks, an annexed letter) become top-level ``para N``.
+* A numbered line that is only a short title ("I. Key principles of the Agreement"), followed by
+  text that is not the next item of the same list, is ``kind="heading"``. Part, Chapter,
+  Section and Annex lines without text of their own are headings too. Articles keep their title
+  in ``heading`` ("Article IX: Prisoner Exchanges") and stay ``numbered``.
+* Refs: top-level numbers and ``Point 12`` are bare ("12"); decimals "5.1" hang under "5" (or
+  "Article 5" -> "Article 5.1"); a number under an article is "Article 4.2"; letters and roman
+  sub-points are appended in brackets ("3(b)", "3(b)(ii)", "Article 4(b)"). Keywords are written
+  in English ("Стаття 5" -> "Article 5"); the label keeps the document's spelling. When a number
+  repeats under another heading (numbering restarts in an annex), the repeat is qualified with
+  that heading ("Annex 1.1"); a ref that still repeats is left as the document numbers it.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -26,46 +70,559 @@ class Provision:
         return self.kind == "preamble"
 
 
-_NUM = re.compile(r"^[ \t]*(?:[-•—][ \t]*)?(\d{1,3})[.)][ \t]+(?=\S)", re.M)
-_LETTER = re.compile(r"^[ \t]*\(?([a-z])[.)][ \t]+(?=\S)", re.M)
+# ---------------------------------------------------------------------------------------------
+# Line patterns. Each is used with ``pattern.match(text, line_start, line_end)``.
+
+_WS = "[ \\t\\u00a0]"
+_LEAD = rf"{_WS}*(?:\#{{1,6}}{_WS}+)?"          # indentation, optional Markdown "## "
+_AFTER = rf"(?={_WS}|$)"
+
+# keyword (lower case) -> (canonical name, rank, container)
+_KEYWORDS = {
+    "annex": ("Annex", 0, True), "appendix": ("Appendix", 0, True),
+    "додаток": ("Annex", 0, True), "приложение": ("Annex", 0, True),
+    "part": ("Part", 1, True), "частина": ("Part", 1, True), "часть": ("Part", 1, True),
+    "chapter": ("Chapter", 2, True), "глава": ("Chapter", 2, True),
+    "section": ("Section", 3, True), "розділ": ("Section", 3, True), "раздел": ("Section", 3, True),
+    "article": ("Article", 4, False), "art.": ("Article", 4, False),
+    "стаття": ("Article", 4, False), "статья": ("Article", 4, False),
+    "point": ("Point", 5, False), "пункт": ("Point", 5, False),
+}
+_KW_WORDS = "|".join(k for k in _KEYWORDS if not k.endswith("."))
+_KW_RE = re.compile(
+    rf"{_LEAD}(?P<kw>(?i:{_KW_WORDS})(?={_WS})|(?i:art)\.)"
+    rf"{_WS}*(?P<num>\d{{1,3}}|[IVXLC]{{1,8}}|[A-Z])(?!\w)"
+    rf"(?P<sub>(?:\.\d{{1,3}}(?!\w)){{0,3}})"
+    rf"(?P<sep>{_WS}*[.:)\-–—]{_WS}*|{_WS}+|{_WS}*$)"
+)
+_DEC_RE = re.compile(rf"{_LEAD}(?P<num>\d{{1,3}}(?:\.\d{{1,3}}){{1,4}})(?P<punct>[.)]?){_AFTER}")
+_NUM_RE = re.compile(rf"{_LEAD}(?:(?P<num>\d{{1,3}})(?P<punct>[.)])|\((?P<pnum>\d{{1,3}})\)){_AFTER}")
+_TOK = "[a-z]{1,6}|[A-Z]{1,6}|[а-яіїєґ]"
+_ALPHA_RE = re.compile(rf"{_LEAD}(?:\((?P<t1>{_TOK})\)|(?P<t2>{_TOK})\)|(?P<t3>{_TOK})\.){_AFTER}")
+_BULLET_RE = re.compile(rf"{_WS}*(?:[-*—–]{_WS}|[•·▪●◦‣○■□➢►](?=\S|{_WS}))")
+_CUT_RE = re.compile(rf"{_WS}*\[{_WS}*(?:\.{_WS}*\.{_WS}*\.|…){_WS}*\]{_WS}*$")
+_ROMAN_RE = re.compile(r"C{0,3}(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
+_UPPER_ROMAN_LINES = re.compile(r"(?m)^[ \t]*([IVXL]{1,8})\.(?=[ \t]|$)")
+_NAME_RE = re.compile(r"[A-ZА-ЯІЇЄҐ][\w'’-]*(?: [A-ZА-ЯІЇЄҐ][\w'’-]*)?,?")
+
+_RECITAL_RE = re.compile(
+    r"(?i:recalling|noting|mindful|reaffirming|considering|welcoming|recogni[sz]ing|bearing in mind"
+    r"|having|desiring|determined|convinced|acknowledging|emphasi[sz]ing|stressing|guided by"
+    r"|taking into account|expressing|affirming|aware|whereas|conscious|concerned|believing"
+    r"|враховуючи|визнаючи|підтверджуючи|беручи до уваги|керуючись|прагнучи"
+    r"|учитывая|признавая|подтверждая|принимая во внимание|руководствуясь|стремясь)\b"
+)
+_FORMULA_RE = re.compile(
+    r"(?i:\b(?:agreed?|stated?|decided?|declared?)\s+(?:as\s+follows|(?:up)?on\s+the\s+following|the\s+following)"
+    r"|домовилися\s+про\s+таке|договорились\s+о\s+нижеследующем|заявляем\s+о\s+следующем|заявляємо\s+про\s+таке)"
+)
+_TERMINAL = ".;:,!?…"
+
+
+def _roman_value(tok: str) -> int | None:
+    up = tok.upper()
+    if not up or _ROMAN_RE.fullmatch(up) is None:
+        return None
+    values = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+    total = 0
+    for i, ch in enumerate(up):
+        v = values[ch]
+        total += -v if i + 1 < len(up) and values[up[i + 1]] > v else v
+    return total
+
+
+def _to_roman(n: int) -> str:
+    out = []
+    for v, s in ((100, "C"), (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= v:
+            out.append(s)
+            n -= v
+    return "".join(out)
+
+
+def _title_like(s: str) -> bool:
+    """A short title: starts with a capital, no sentence punctuation at its end."""
+    s = s.strip().rstrip("\"'”’»)")
+    if not s or len(s) > 150 or s[-1] in _TERMINAL or len(s.split()) > 15:
+        return False
+    first = next((c for c in s if c.isalpha()), "")
+    return first.isupper()
+
+
+@dataclass
+class _Label:
+    family: str          # kw | dec | num | alpha
+    form: str            # "." ")" "()" for num/alpha; keyword canon for kw
+    token: str           # "5", "5.1", "b", "ii", "IV"
+    text: str            # the label as written
+    end: int             # offset after the label and its separator
+    kw: str | None = None
+    rank: int = 9
+    container: bool = False
+    sub: str = ""        # ".2" in "Article 4.2"
+    case: str = "lower"  # alpha only
+
+
+def _parse_label(text: str, pos: int, end: int, romans: set[str]) -> _Label | None:
+    m = _KW_RE.match(text, pos, end)
+    if m:
+        rest = text[m.end():end].strip()
+        sep = m.group("sep").strip()
+        num = m.group("num")
+        ok = not (not sep and rest[:1].islower())
+        if num.isalpha() and len(num) > 1 and _roman_value(num) is None:
+            ok = False
+        if ok:
+            canon, rank, container = _KEYWORDS[m.group("kw").lower()]
+            return _Label("kw", canon, num, text[m.start("kw"):m.end("sub")], m.end(), kw=canon,
+                          rank=rank, container=container, sub=m.group("sub"))
+    m = _DEC_RE.match(text, pos, end)
+    if m:
+        rest = text[m.end():end].strip()
+        if m.group("punct") or (rest and not rest[0].islower()):
+            return _Label("dec", m.group("punct") or ".", m.group("num"),
+                          text[m.start("num"):m.end("punct")], m.end())
+        return None
+    m = _NUM_RE.match(text, pos, end)
+    if m:
+        if m.group("pnum"):
+            return _Label("num", "()", m.group("pnum"), text[m.start("pnum") - 1:m.end("pnum") + 1], m.end())
+        return _Label("num", m.group("punct"), m.group("num"), text[m.start("num"):m.end("punct")], m.end())
+    m = _ALPHA_RE.match(text, pos, end)
+    if m:
+        for group, form in (("t1", "()"), ("t2", ")"), ("t3", ".")):
+            tok = m.group(group)
+            if tok:
+                break
+        label_text = text[m.start(group) - (form == "()"):m.end(group) + 1]
+        case = "upper" if tok.isupper() else "lower"
+        if len(tok) > 1 and _roman_value(tok) is None:
+            return None
+        if case == "upper" and form == ".":
+            # "I.", "IV." headings; a lone "I." / "V." before a name is an initial ("I. Aliyev")
+            if _roman_value(tok) is None or "C" in tok:
+                return None
+            rest = text[m.end():end].strip()
+            if len(tok) == 1 and _NAME_RE.fullmatch(rest) and _to_roman(_roman_value(tok) + 1) not in romans:
+                return None
+        if tok.isalpha() and not tok.isascii() and form == ".":
+            return None
+        return _Label("alpha", form, tok, label_text, m.end(), case=case)
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Blocks: a label line, a bullet line or an unnumbered paragraph, with its continuation lines.
+
+@dataclass
+class _Block:
+    kind: str               # label | bullet | para
+    start: int
+    label: _Label | None
+    blank_before: bool
+    first: str              # first line after the label / bullet, stripped
+    second: str = ""        # second line, stripped
+    last: str = ""          # last line, stripped
+    lines: int = 1
+
+
+def _blocks(text: str) -> list[_Block]:
+    romans = set(_UPPER_ROMAN_LINES.findall(text))
+    blocks: list[_Block] = []
+    cur: _Block | None = None
+    continuing = False
+    gap = True
+    pos, n = 0, len(text)
+    while pos <= n:
+        nl = text.find("\n", pos)
+        end = n if nl < 0 else nl
+        line = text[pos:end]
+        stripped = line.strip()
+        if not stripped or _CUT_RE.match(text, pos, end):
+            continuing, gap = False, True
+        else:
+            first_char = pos + len(line) - len(line.lstrip())
+            label = _parse_label(text, pos, end, romans)
+            bullet = None if label else _BULLET_RE.match(text, pos, end)
+            if label or bullet:
+                body_from = label.end if label else bullet.end()
+                first = text[body_from:end].strip()
+                if bullet and first[:1] in "-*—–•·▪●◦‣○■□➢►":
+                    first = first[1:].strip()
+                cur = _Block("label" if label else "bullet", first_char, label, gap, first, last=stripped)
+                blocks.append(cur)
+            elif continuing and cur is not None:
+                if cur.lines == 1:
+                    cur.second = stripped
+                cur.lines += 1
+                cur.last = stripped
+            else:
+                cur = _Block("para", first_char, None, gap, stripped, last=stripped)
+                blocks.append(cur)
+            continuing, gap = True, False
+        if nl < 0:
+            break
+        pos = nl + 1
+    return blocks
+
+
+# ---------------------------------------------------------------------------------------------
+# Structure
+
+@dataclass
+class _Node:
+    ref: str
+    style: tuple
+    token: str
+    kind: str
+    depth: int
+    index: int                # position in the output list
+    kw: str | None = None
+    rank: int = 9
+    container: bool = False
+    numkey: str | None = None  # "5" for 5. / Article 5 / Point 5, "5.1" for 5.1
+    ends_colon: bool = False
+    child_paras: int = 0
+
+    @property
+    def is_heading(self) -> bool:
+        return self.kind == "heading" or self.container
+
+
+def _alpha_style(lab: _Label, stack: list[_Node]) -> tuple:
+    """Style key of a letter or roman label; "(i)" after "(h)" is a letter, after "(viii)" a numeral."""
+    tok = lab.token
+    roman = _roman_value(tok) if tok.isascii() else None
+    letter_style = ("alpha", "letter", lab.form, lab.case)
+    roman_style = ("alpha", "roman", lab.form, lab.case)
+    if roman is None:
+        return letter_style
+    if len(tok) > 1 or (lab.case == "upper" and lab.form == "."):
+        return roman_style
+    prev_letter = chr(ord(tok) - 1)
+    for node in reversed(stack):
+        if node.style == letter_style and node.token == prev_letter:
+            return letter_style
+        if node.style == roman_style and _roman_value(node.token) == roman - 1:
+            return roman_style
+    return roman_style if tok in "iI" else letter_style
+
+
+def _place(lab: _Label, style: tuple, stack: list[_Node]) -> None:
+    """Pop ``stack`` so that its top is the new provision's parent."""
+    if lab.family == "kw" and not lab.sub:
+        if lab.rank == 0:
+            stack.clear()
+            return
+        while stack:
+            top = stack[-1]
+            if top.kw is None and not top.is_heading:
+                stack.pop()
+            elif top.kw is not None and top.rank >= lab.rank:
+                stack.pop()
+            else:
+                break
+        return
+    if lab.family == "dec" or lab.sub:
+        full = lab.token + lab.sub
+        prefix = full.rsplit(".", 1)[0]
+        for i in range(len(stack) - 1, -1, -1):
+            node = stack[i]
+            if node.numkey == prefix and (lab.family == "dec" or node.kw == lab.kw):
+                del stack[i + 1:]
+                return
+    for i in range(len(stack) - 1, -1, -1):
+        if stack[i].style == style:
+            del stack[i:]
+            return
+
+
+def _ref_for(lab: _Label, parent: _Node | None) -> str:
+    if lab.family == "kw" and lab.kw != "Point":
+        return f"{lab.kw} {lab.token}{lab.sub}"
+    if lab.family == "dec" or lab.sub:
+        full = lab.token + lab.sub
+        if parent is not None and parent.numkey and full.startswith(parent.numkey + "."):
+            return parent.ref + full[len(parent.numkey):]
+        return full
+    if lab.family in ("num", "kw") or (lab.case == "upper" and lab.form == "."):   # 5. 5) (5) Point 5 IV.
+        if parent is None or parent.is_heading:
+            return lab.token
+        if parent.kw == "Article":
+            return f"{parent.ref}.{lab.token}"
+        return f"{parent.ref}({lab.token})"
+    if parent is None or parent.is_heading:
+        return f"({lab.token})"
+    return f"{parent.ref}({lab.token})"
+
+
+def _same_list(a: _Label, b: _Label | None) -> bool:
+    return b is not None and (a.family, a.form, a.case, a.kw) == (b.family, b.form, b.case, b.kw)
+
+
+def _preamble_end(blocks: list[_Block]) -> int:
+    """In a text without numbering: the number of leading blocks that form the preamble."""
+    for i, b in enumerate(blocks):
+        if b.kind == "bullet":
+            break
+        if _FORMULA_RE.search(b.last) and b.last.rstrip().endswith(":"):
+            return i + 1
+    count = 0
+    for i, b in enumerate(blocks):
+        if b.kind == "bullet":
+            break
+        titleish = i < 3 and b.lines == 1 and b.first[-1:] not in _TERMINAL and len(b.first.split()) <= 15
+        if _RECITAL_RE.match(b.first) or titleish:
+            count = i + 1
+        else:
+            break
+    return count
 
 
 def split_provisions(text: str, pages=None) -> list[Provision]:
     """Provisions in document order; their spans never overlap and cover the text."""
-    marks = []
-    for m in _NUM.finditer(text):
-        marks.append((m.start(), m.group(1), None))
-    current = None
-    for m in _LETTER.finditer(text):
-        marks.append((m.start(), None, m.group(1)))
-    marks.sort()
-    out: list[Provision] = []
-    if not marks or marks[0][0] > 0:
-        end = marks[0][0] if marks else len(text)
-        out.append(Provision("preamble", "", None, None, 0, end, kind="preamble"))
-    for i, (start, num, letter) in enumerate(marks):
-        end = marks[i + 1][0] if i + 1 < len(marks) else len(text)
-        if num:
-            current = num
-            out.append(Provision(num, num + ".", None, None, start, end))
+    if not text:
+        return []
+    blocks = _blocks(text)
+    label_idx = [i for i, b in enumerate(blocks) if b.kind == "label"]
+    rows: list[dict] = []
+
+    def add(ref, label, parent, heading, start, kind, depth) -> int:
+        rows.append(dict(ref=ref, label=label, parent=parent, heading=heading, start=start,
+                         kind=kind, depth=depth))
+        return len(rows) - 1
+
+    para_count = 0
+
+    def top_para(block: _Block, parent: _Node | None) -> None:
+        nonlocal para_count
+        para_count += 1
+        add(f"para {para_count}", "", parent.ref if parent else None, None, block.start,
+            "paragraph", parent.depth + 1 if parent else 0)
+
+    def child_para(block: _Block, node: _Node) -> None:
+        node.child_paras += 1
+        add(f"{node.ref} para {node.child_paras}", "", node.ref, None, block.start, "paragraph",
+            node.depth + 1)
+
+    if not label_idx:
+        first = _preamble_end(blocks)
+        if first or not blocks:
+            add("preamble", "", None, None, 0, "preamble", 0)
+        for b in blocks[first:]:
+            top_para(b, None)
+        return _finish(rows, text, pages)
+
+    first_label, last_label = label_idx[0], label_idx[-1]
+    if first_label > 0:
+        add("preamble", "", None, None, 0, "preamble", 0)
+    stack: list[_Node] = []
+    used: set[str] = set()
+    absorbed: set[int] = set()
+    closed = False          # after the last numbered point, closing matter has begun
+    attached = True         # the previous tail block stayed under the last point
+
+    for i in range(first_label, len(blocks)):
+        if i in absorbed:
+            continue
+        b = blocks[i]
+        nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+        if b.kind == "label":
+            lab = b.label
+            style = (_alpha_style(lab, stack) if lab.family == "alpha"
+                     else (("kw", lab.kw, lab.sub.count(".")) if lab.family == "kw"
+                           else (lab.family, lab.form if lab.family == "num" else lab.token.count("."))))
+            _place(lab, style, stack)
+            parent = stack[-1] if stack else None
+            ref = _ref_for(lab, parent)
+            if ref in used:
+                anc = next((n for n in reversed(stack) if n.is_heading), None)
+                if anc is not None:
+                    qualified = anc.ref + ref if ref.startswith("(") else f"{anc.ref}.{ref}"
+                    if qualified not in used:
+                        ref = qualified
+            used.add(ref)
+
+            # heading and kind
+            heading = None
+            own_text = b.first
+            ends_colon = b.last.endswith(":")
+            continuation = b.lines > 1
+            if not b.first:
+                if continuation:
+                    if _title_like(b.second):
+                        heading = b.second
+                        continuation = b.lines > 2
+                elif nxt is not None and nxt.kind == "para":
+                    absorbed.add(i + 1)
+                    own_text = nxt.first
+                    ends_colon = nxt.last.endswith(":")
+                    if nxt.lines == 1 and _title_like(nxt.first):
+                        heading = nxt.first
+                    else:
+                        continuation = True
+                    nxt = blocks[i + 2] if i + 2 < len(blocks) else None
+            elif _title_like(b.first):
+                heading = b.first
+            kind = "numbered"
+            if lab.family == "kw":
+                if lab.container and not continuation and (not own_text or heading):
+                    kind = "heading"
+            elif heading and not continuation and lab.family in ("num", "dec", "alpha") \
+                    and not (lab.family == "alpha" and style[1] == "letter") \
+                    and nxt is not None and not (nxt.kind == "label" and _same_list(lab, nxt.label)):
+                kind = "heading"
+            if lab.family != "kw" and kind != "heading":
+                heading = None
+            numkey = None
+            if lab.family in ("num", "dec") or lab.kw in ("Article", "Point") or lab.family == "kw":
+                numkey = lab.token + lab.sub
+            start = 0 if i == 0 else b.start
+            index = add(ref, lab.text, parent.ref if parent else None, heading, start, kind, len(stack))
+            stack.append(_Node(ref, style, lab.token, kind, len(stack),
+                               index, kw=lab.kw, rank=lab.rank, container=lab.container,
+                               numkey=numkey, ends_colon=ends_colon))
+            continue
+
+        # an unnumbered paragraph or bullet after the first label
+        node = stack[-1]
+        if node.is_heading:
+            top_para(b, node)
+            continue
+        if i > last_label and node.kw is None:
+            if not closed:
+                previous_is_node = i - 1 == last_label or (i - 1 in absorbed and i - 2 == last_label)
+                if b.kind == "bullet" and (not b.blank_before or node.ends_colon or (attached and not previous_is_node)):
+                    child_para(b, node)
+                    continue
+                if b.kind == "para" and node.ends_colon and attached:
+                    child_para(b, node)
+                    continue
+                closed = True
+            top_para(b, next((n for n in reversed(stack) if n.is_heading), None))
+            continue
+        if b.kind == "bullet" or node.ends_colon or node.child_paras:
+            child_para(b, node)
         else:
-            ref = f"{current}({letter})" if current else f"({letter})"
-            out.append(Provision(ref, letter + ".", current, None, start, end, depth=1 if current else 0))
+            node.ends_colon = b.last.endswith(":")    # the paragraph stays in the point's text
+    return _finish(rows, text, pages)
+
+
+def _finish(rows: list[dict], text: str, pages) -> list[Provision]:
+    spans = sorted(pages or (), key=lambda p: p.start)
+    starts = [p.start for p in spans]
+    out = []
+    for k, row in enumerate(rows):
+        end = rows[k + 1]["start"] if k + 1 < len(rows) else len(text)
+        page = None
+        if spans:
+            j = bisect.bisect_right(starts, row["start"]) - 1
+            if j >= 0 and spans[j].start <= row["start"] < spans[j].end:
+                page = spans[j].page
+        out.append(Provision(row["ref"], row["label"], row["parent"], row["heading"], row["start"],
+                             end, page=page, kind=row["kind"], depth=row["depth"]))
+    if out and out[0].start != 0:
+        out[0] = Provision(out[0].ref, out[0].label, out[0].parent, out[0].heading, 0, out[0].end,
+                           page=out[0].page, kind=out[0].kind, depth=out[0].depth)
     return out
 
 
-_SENT_END = re.compile(r"(?<=[.!?;])[\"'”’)]*\s+(?=[\"'“‘(]*[A-ZА-ЯІЇЄҐ0-9•\-])|\n\s*\n|\n(?=\s*[-•—]\s)")
+# ---------------------------------------------------------------------------------------------
+# Sentences
+
+_ABBREVIATIONS = frozenset("""
+art arts no nos mr mrs ms dr st para paras cf vs approx incl sec ch fig ibid jr sr prof gen col lt
+gov amb p pp e.g i.e u.s u.n u.k e.u ст п пп т.е т.к т.д т.п р рр г гг ін им напр див см
+""".split())
+_SENT_CANDIDATE = re.compile(r"[.!?;…]+[\"'”’»)\]]*|\n")
+_OPENERS = "\"'“‘«([„"
+
+
+def _line_opens_item(text: str, pos: int, end: int) -> bool:
+    """The line at ``pos`` starts a list item or bullet (used to break sentences)."""
+    nl = text.find("\n", pos, end)
+    line_end = end if nl < 0 else nl
+    return bool(_parse_label(text, pos, line_end, set()) or _BULLET_RE.match(text, pos, line_end))
+
+
+def _ends_sentence(text: str, m: re.Match, end: int) -> bool:
+    after = m.end()
+    if after < end and not text[after].isspace():
+        return False                              # 5.1, e.g.x, 10.11.2020
+    if "." not in m.group() and "…" not in m.group():
+        return True                               # ! ? ;
+    j = after
+    while j < end and text[j].isspace():
+        j += 1
+    while j < end and text[j] in _OPENERS:
+        j += 1
+    if j < end and text[j].islower():
+        return False                              # "etc. and", "approx. five"
+    if m.group()[0] != ".":
+        return True
+    k = m.start()
+    i = k
+    while i > 0 and k - i < 40 and not text[i - 1].isspace() and text[i - 1] not in _OPENERS:
+        i -= 1
+    token = text[i:k]
+    if not token:
+        return True
+    if token.lower() in _ABBREVIATIONS:
+        return False
+    parts = token.split(".")
+    if all(len(p) == 1 and p.isalpha() for p in parts) and (len(parts) > 1 or token.isupper()):
+        return False                              # initials: N.V. Pashinyan, V. Putin, U.S
+    return True
 
 
 def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """Sentence spans (document offsets) within text[start:end]."""
-    end = len(text) if end is None else end
+    """Sentence spans (document offsets, trimmed) within text[start:end].
+
+    Breaks after . ! ? ; (not after abbreviations such as "Art.", "e.g.", "U.S.", initials such
+    as "V.V. Putin", decimals "5.1", or before a lower-case word), at blank lines and before a
+    line that starts a list item or bullet. A provision's leading label ("5.", "(a)") is kept in
+    its first sentence; spans without a letter or digit ("[...]") are dropped.
+    """
+    n = len(text)
+    end = n if end is None else max(0, min(end, n))
+    start = max(0, min(start, end))
+    cuts = []
+    protect = _label_end(text, start, end)
+    for m in _SENT_CANDIDATE.finditer(text, start, end):
+        if m.start() < protect:
+            continue
+        if m.group() == "\n":
+            nxt = m.end()
+            line_end = text.find("\n", nxt, end)
+            line_end = end if line_end < 0 else line_end
+            if text[nxt:line_end].strip() == "" or _line_opens_item(text, nxt, end):
+                cuts.append(m.start())
+                protect = _label_end(text, nxt, end)
+        elif _ends_sentence(text, m, end):
+            cuts.append(m.end())
+            protect = _label_end(text, m.end(), end)
     spans = []
-    pos = start
-    for m in _SENT_END.finditer(text, start, end):
-        if m.start() > pos:
-            spans.append((pos, m.start()))
-        pos = m.end()
-    if pos < end:
-        spans.append((pos, end))
-    return [(s, e) for s, e in spans if text[s:e].strip()]
+    prev = start
+    for cut in cuts + [end]:
+        s, e = prev, cut
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if s < e and any(c.isalnum() for c in text[s:e]):
+            spans.append((s, e))
+        prev = max(prev, cut)
+    return spans
+
+
+def _label_end(text: str, pos: int, end: int) -> int:
+    """End of a provision label or bullet at ``pos`` (after whitespace), else ``pos``."""
+    while pos < end and text[pos].isspace():
+        pos += 1
+    nl = text.find("\n", pos, end)
+    line_end = end if nl < 0 else nl
+    lab = _parse_label(text, pos, line_end, set())
+    if lab:
+        return lab.end
+    m = _BULLET_RE.match(text, pos, line_end)
+    return m.end() if m else pos

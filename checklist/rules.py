@@ -187,6 +187,7 @@ class Library:
 
     root: Path
     concepts: dict
+    themes: dict = field(default_factory=dict)       # theme id -> {"title", "order"}
     rule_sets: dict = field(default_factory=dict)
 
     def get(self, set_id: str) -> RuleSet:
@@ -354,6 +355,27 @@ def _check_concepts(demand: dict, concepts: dict, path: Path, lines, problems):
                         f"(required when the demand has [[match.contradict]] entries)")
 
 
+class ThemeSchema(Schema):
+    id = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9-]*$"))
+    title = fields.String(required=True)
+    description = fields.String(load_default="")
+
+
+def load_themes(path: Path, problems: list[str]) -> dict:
+    """The theme map: ``[[theme]]`` tables in order; a demand belongs to exactly one theme."""
+    if not path.exists():
+        return {}
+    data, lines = _read_toml(path, problems)
+    if data is None:
+        return {}
+    out = {}
+    for i, raw in enumerate(data.get("theme", [])):
+        t = _validate(ThemeSchema(), raw, path, lines, problems)
+        if t is not None:
+            out[t["id"]] = {"title": t["title"], "description": t["description"], "order": i}
+    return out
+
+
 def load_rule_set(folder: Path, concepts: dict, problems: list[str]) -> RuleSet | None:
     meta_path = folder / "ruleset.toml"
     if not meta_path.exists():
@@ -399,14 +421,26 @@ def load_library(root: Path | str | None = None) -> Library:
     if not root.is_dir():
         raise RuleError(f"Rules folder {root} not found: set CHECKLIST_RULES to the folder that holds the rule sets.")
     concepts = load_concepts(root / "concepts.toml", problems) if (root / "concepts.toml").exists() else {}
+    for extra in sorted((root / "concepts.d").glob("*.toml")):
+        more = load_concepts(extra, problems)
+        for name in sorted(set(more) & set(concepts)):
+            problems.append(f"{extra}:1: {name}: concept already defined in another concepts file; rename one")
+        concepts.update({k: v for k, v in more.items() if k not in concepts})
+    themes = load_themes(root / "themes.toml", problems)
     for name in RESERVED_CONCEPTS:
         if name not in concepts:
             problems.append(f"{root / 'concepts.toml'}:1: {name}: missing; the engine needs this shared concept")
-    lib = Library(root=root, concepts=concepts)
-    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
+    lib = Library(root=root, concepts=concepts, themes=themes)
+    for folder in sorted(p for p in root.iterdir()
+                         if p.is_dir() and not p.name.startswith((".", "_")) and p.name != "concepts.d"):
         rs = load_rule_set(folder, concepts, problems)
         if rs is not None:
             lib.rule_sets[rs.id] = rs
+    for rs in lib.rule_sets.values():
+        for d in rs.demands:
+            if themes and d.theme not in themes:
+                problems.append(f"{d.path}:1: theme: unknown theme '{d.theme}' (choose one of rules/themes.toml: "
+                                f"{', '.join(themes)})")
     if problems:
         raise RuleError(f"{len(problems)} problem(s) in the rule files:\n" + "\n".join(problems), problems)
     return lib
