@@ -54,6 +54,11 @@ def assess(document: Document, rule_sets: list[RuleSet] | None = None, library: 
             })
     if document_kind not in DOCUMENT_KINDS:
         raise ValueError(f"document_kind must be one of {DOCUMENT_KINDS}")
+    flags = []
+    for spec in library.flags:
+        for ev in matcher.flag(spec):
+            flags.append({"code": spec["code"], "title": spec["title"], "text": spec["text"],
+                          "provision": ev.provision, "quote": ev.quote, "start": ev.start, "end": ev.end})
     summary = {s: 0 for s in STATUS_ORDER}
     asks = {s: 0 for s in STATUS_ORDER}
     for r in results:
@@ -74,6 +79,7 @@ def assess(document: Document, rule_sets: list[RuleSet] | None = None, library: 
         "results": results,
         "summary": summary,
         "summary_asks_to_states": asks,
+        "flags": flags,
     }
 
 

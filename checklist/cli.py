@@ -125,6 +125,62 @@ def assess(file, rules_opt, fmt, document_kind, output):
         click.echo(body, nl=False)
 
 
+def _sample_path() -> Path:
+    samples = Path(__file__).resolve().parent.parent / "samples"
+    found = sorted(samples.glob("*.txt"))
+    if not found:
+        raise CLIError(f"No sample draft in {samples}: pass a file to `checklist assess` instead.")
+    return found[0]
+
+
+@main.command()
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
+              show_default=True, help="Folder for the reports.")
+@click.option("--serve/--no-serve", default=False, help="Then open the web app with the sample stored.")
+@click.option("--port", default=5000, show_default=True)
+def demo(out_dir, serve, port):
+    """Assess the bundled sample draft against every rule set and write the reports.
+
+    Example: checklist demo --out out
+    """
+    from .assessment import assess as run
+    from .documents import read_file
+    from .report import FORMATS, render
+
+    lib = _library()
+    sample = _sample_path()
+    try:
+        doc = read_file(sample)
+        result = run(doc, lib.select(), lib)
+    except ChecklistError as exc:
+        _fail(exc)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for fmt in FORMATS:
+        body = render(result, fmt)
+        path = out_dir / f"{sample.stem}.{fmt}"
+        if isinstance(body, bytes):
+            path.write_bytes(body)
+        else:
+            path.write_text(body, encoding="utf-8")
+        written.append(path)
+    s = result["summary"]
+    click.echo(f"Assessed {sample.name} ({result['document']['provisions']} provisions) against "
+               f"{', '.join(rs['id'] for rs in result['rule_sets'])}:")
+    click.echo(f"  {s['contradicted']} contradicted, {s['absent']} absent, {s['partial']} partial, {s['met']} met"
+               + (f" (+ {sum(result['summary_asks_to_states'].values())} asks addressed to states, reported separately)"
+                  if sum(result['summary_asks_to_states'].values()) else ""))
+    for flag in result.get("flags", []):
+        click.echo(f"  context: {flag['title']} ({flag['provision']})")
+    click.echo("Reports:")
+    for path in written:
+        click.echo(f"  {path}")
+    if serve:
+        from .web.cli import run_server
+
+        run_server(host="127.0.0.1", port=port, sample=sample)
+
+
 @main.group()
 def rules():
     """List, show and test the rule sets."""

@@ -28,6 +28,7 @@ from .documents import Document
 from .provisions import Provision, split_provisions, split_sentences
 
 ENGINE_VERSION = "1"
+_QUALIFIER_NEGATORS = frozenset(("without", "no", "not", "non", "nor", "neither", "never"))
 _AUXILIARIES = frozenset("shall will must can may should would could is are was were be been do does did "
                          "shall's".split())
 MAX_EVIDENCE = 8
@@ -197,8 +198,9 @@ class Reading:
                 if _is_lead_in(text, candidate):
                     lead = candidate
             start = _skip_heading(text, prov)
+            body = _skip_label(text, prov)
             for s, e in split_sentences(text, start, prov.end):
-                lo = bisect_left(tokens.starts, s)
+                lo = bisect_left(tokens.starts, max(s, body))
                 hi = bisect_left(tokens.starts, e)
                 if hi <= lo:
                     continue
@@ -281,6 +283,19 @@ def _skip_heading(text: str, prov: Provision) -> int:
     first_line = text[prov.start: nl if nl >= 0 else prov.end]
     if prov.heading.strip() and prov.heading.strip() in first_line:
         return nl + 1 if nl >= 0 else prov.end
+    return prov.start
+
+
+def _skip_label(text: str, prov: Provision) -> int:
+    """Offset after the provision's own label ("Article 4", "1.", "(a)"): label numbers are
+    not words of the clause ("Article 1 Civilians" is not "1 civilians")."""
+    if not prov.label:
+        return prov.start
+    i = prov.start
+    while i < prov.end and text[i] in " \t\n•-—–*":
+        i += 1
+    if text.startswith(prov.label, i):
+        return i + len(prov.label)
     return prov.start
 
 
@@ -492,8 +507,7 @@ class Matcher:
             if cond:
                 fl.append(Reason("conditional", f"It is tied to a condition or a later step ('{cond[0]}')."))
             for q in spec["narrow"]:
-                if any(self.present(n, local, unit) for n in q["any"]) and \
-                        not any(self.present(n, local, unit) for n in q["unless"]):
+                if self._qualifies(unit, q, local):
                     fl.append(Reason(q["code"], q["text"]))
             flaws[ui] = fl
         if negated_contra:
@@ -520,6 +534,34 @@ class Matcher:
                 reasons.extend(flaws[ui])
         ev = [self._evidence(units[ui], hits[ui]) for ui in sorted(hits) if ui in flaws]
         return Finding(demand.id, "partial", _dedupe_reasons(reasons), _dedupe(ev))
+
+    def _qualifies(self, unit: Unit, q: dict, local: dict) -> bool:
+        """A narrowing qualifier applies unless negated ("without any exchange") or cancelled
+        by one of its ``unless`` concepts."""
+        spans = [sp for n in q["any"] for sp in self.spans(n, local, unit.ranges())]
+        norms = self.r.tokens.norms
+        live = [sp for sp in spans
+                if not any(norms[k] in _QUALIFIER_NEGATORS for k in range(max(0, sp[0] - 3), sp[0]))]
+        if not live:
+            return False
+        return not any(self.present(n, local, unit) for n in q["unless"])
+
+    def flag(self, spec: dict) -> list[Evidence]:
+        """Sentences where every concept of a context flag occurs, not negated."""
+        found = None
+        for name in spec["all"]:
+            u = self.units_with(name, {})
+            found = u if found is None else found & u
+        out = []
+        for ui in sorted(found or ()):
+            unit = self.r.units[ui]
+            spans = [sp for name in spec["all"] for sp in self.spans(name, {}, ((unit.lo, unit.hi),))]
+            if len({n for n in spec["all"] if self.spans(n, {}, ((unit.lo, unit.hi),))}) < len(spec["all"]):
+                continue    # only through the lead-in: the sentence itself must carry the flag
+            if self.negated(unit, spans, {}):
+                continue
+            out.append(self._evidence(unit, spans))
+        return _dedupe(out)
 
     def _excepted(self, unit: Unit, unless_groups, local) -> bool:
         lo, hi = self.r.families.get(unit.provision.ref, (unit.lo, unit.hi))

@@ -188,6 +188,7 @@ class Library:
     root: Path
     concepts: dict
     themes: dict = field(default_factory=dict)       # theme id -> {"title", "order"}
+    flags: list = field(default_factory=list)        # context flags (rules/flags.toml)
     rule_sets: dict = field(default_factory=dict)
 
     def get(self, set_id: str) -> RuleSet:
@@ -355,6 +356,33 @@ def _check_concepts(demand: dict, concepts: dict, path: Path, lines, problems):
                         f"(required when the demand has [[match.contradict]] entries)")
 
 
+class FlagSchema(Schema):
+    code = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9-]*$"))
+    title = fields.String(required=True)
+    all = fields.List(fields.String(validate=validate.Regexp(CONCEPT_NAME)), required=True,
+                      validate=validate.Length(min=1))
+    text = fields.String(required=True, validate=validate.Length(min=10))
+
+
+def load_flags(path: Path, concepts: dict, problems: list[str]) -> list[dict]:
+    """Context flags (``[[flag]]`` tables): shown above the statuses, changing none of them."""
+    if not path.exists():
+        return []
+    data, lines = _read_toml(path, problems)
+    if data is None:
+        return []
+    out = []
+    for i, raw in enumerate(data.get("flag", [])):
+        f = _validate(FlagSchema(), raw, path, lines, problems)
+        if f is None:
+            continue
+        for name in f["all"]:
+            if name not in concepts:
+                problems.append(f"{path}:{_line_of(lines, ('flag', i, 'all'))}: flag[{i + 1}].all: unknown concept '{name}'")
+        out.append(f)
+    return out
+
+
 class ThemeSchema(Schema):
     id = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9-]*$"))
     title = fields.String(required=True)
@@ -427,10 +455,11 @@ def load_library(root: Path | str | None = None) -> Library:
             problems.append(f"{extra}:1: {name}: concept already defined in another concepts file; rename one")
         concepts.update({k: v for k, v in more.items() if k not in concepts})
     themes = load_themes(root / "themes.toml", problems)
+    flags = load_flags(root / "flags.toml", concepts, problems)
     for name in RESERVED_CONCEPTS:
         if name not in concepts:
             problems.append(f"{root / 'concepts.toml'}:1: {name}: missing; the engine needs this shared concept")
-    lib = Library(root=root, concepts=concepts, themes=themes)
+    lib = Library(root=root, concepts=concepts, themes=themes, flags=flags)
     for folder in sorted(p for p in root.iterdir()
                          if p.is_dir() and not p.name.startswith((".", "_")) and p.name != "concepts.d"):
         rs = load_rule_set(folder, concepts, problems)
