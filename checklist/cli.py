@@ -254,6 +254,36 @@ def rules_test(set_id):
         sys.exit(1)
 
 
+@rules.command("coverage")
+def rules_coverage():
+    """For each source document, each of its numbered demands and the rule that encodes it.
+
+    Exits 1 if a demand the source lists has no rule.
+
+    Example: checklist rules coverage
+    """
+    from .rules import coverage
+
+    lib = _library()
+    rows = coverage(lib)
+    missing = 0
+    current = None
+    for row in rows:
+        if row["rule_set"] != current:
+            current = row["rule_set"]
+            rs = lib.get(current)
+            click.echo(f"{current}: {rs.meta.get('source_title') or rs.title} ({row['source']}, {rs.meta['date']})")
+        if row["rule"] is None:
+            missing += 1
+            click.echo(f"  {row['number']:<4} MISSING: no rule file for {row['demand']}")
+        else:
+            note = "" if row["listed_in_source"] else "  (not in the set's source_demands)"
+            click.echo(f"  {row['number']:<4} {row['demand']:<22} {Path(row['rule']).name}  {row['title']}{note}")
+    click.echo(f"{len(rows) - missing} demands encoded, {missing} missing")
+    if missing:
+        sys.exit(1)
+
+
 @main.command("eval")
 @click.option("--corpus", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Folder of corpus texts.")

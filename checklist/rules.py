@@ -144,6 +144,8 @@ class RuleSetSchema(Schema):
     addressee = fields.String(required=True)
     signatories = fields.List(fields.String(), load_default=list)
     url = fields.String(load_default=None)
+    # the source's own numbered demands (sub-points lettered), for `checklist rules coverage`
+    source_demands = fields.List(fields.String(validate=validate.Regexp(r"^\d+[a-z]?$")), load_default=list)
 
 
 # ---------------------------------------------------------------- model
@@ -473,6 +475,22 @@ def load_library(root: Path | str | None = None) -> Library:
     if problems:
         raise RuleError(f"{len(problems)} problem(s) in the rule files:\n" + "\n".join(problems), problems)
     return lib
+
+
+def coverage(library: Library) -> list[dict]:
+    """For each rule set, each demand its source numbers and the rule file that encodes it."""
+    rows = []
+    for rs in library.select():
+        files = {d.number: d for d in rs.demands}
+        numbers = list(rs.meta.get("source_demands") or [])
+        numbers += [n for n in files if n not in numbers]
+        for n in numbers:
+            d = files.get(n)
+            rows.append({"rule_set": rs.id, "source": rs.meta["source"], "number": n,
+                         "demand": f"{rs.id}/{n}", "rule": d.path if d else None,
+                         "title": d.title if d else None,
+                         "listed_in_source": n in (rs.meta.get("source_demands") or [])})
+    return rows
 
 
 @lru_cache(maxsize=8)
