@@ -14,8 +14,9 @@ Ukrainian / Russian ``Стаття``, ``Статья``, ``Пункт``, ``Роз
 ``Часть``, ``Глава``, ``Додаток``, ``Приложение``), with a bullet (``-``, ``•``, ``—``, ``–``,
 ``*`` ...), or after a blank line (an unnumbered paragraph). Other lines continue the block
 above them (wrapped lines). A number inside a line never opens a block; at a line start a number
-opens one only with its own punctuation (``2.``, ``2)``): ``1960 servicemen``, ``10.11.2020``
-and ``1.5 million`` do not. A line ``[...]`` marks where a stored copy is cut: it belongs to
+opens one only with its own punctuation (``2.``, ``2)``): ``1960 servicemen`` and ``10.11.2020``
+do not; a decimal before a lower-case word (``1.2 to cease fire``) opens one only where it
+continues the numbering, so ``1.5 million`` on a wrapped line does not. A line ``[...]`` marks where a stored copy is cut: it belongs to
 whatever precedes it.
 
 Conventions
@@ -35,11 +36,14 @@ Conventions
 * After the *last* numbered point of a text, bullets directly under it and paragraphs introduced
   by its ``:`` stay its children; the first other paragraph closes the numbered part, and it and
   everything after it (signature blocks, an annexed letter) become top-level ``para N``.
-* A numbered line that is only a short title ("I. Key principles of the Agreement"), followed by
-  text that is not the next item of the same list, is ``kind="heading"``. Part, Chapter,
-  Section and Annex lines without text of their own are headings too. Articles keep their title
-  in ``heading`` ("Article IX: Prisoner Exchanges") and stay ``numbered``.
-* Refs: top-level numbers and ``Point 12`` are bare ("12"); decimals "5.1" hang under "5" (or
+* A line that is only a short title (no final period) is a section heading, ``kind="heading"``:
+  "I. Key principles of the Agreement" (a capital roman numeral) unless the next line is the next
+  item of the same list; "1. Ceasefire" when numbered sub-points ("1.1", "(a)") follow it; Part,
+  Chapter, Section and Annex lines without text of their own. "5. Release of detainees" followed
+  by a paragraph is a point with that heading, the paragraph being its text. Articles keep their
+  title in ``heading`` ("Article IX: Prisoner Exchanges") and stay ``numbered``.
+* Refs: top-level numbers and ``Point 12`` are bare ("12"), also under a Part / Chapter /
+  Section / Annex or a roman section heading; decimals "5.1" hang under "5" (or
   "Article 5" -> "Article 5.1"); a number under an article is "Article 4.2"; letters and roman
   sub-points are appended in brackets ("3(b)", "3(b)(ii)", "Article 4(b)"). Keywords are written
   in English ("Стаття 5" -> "Article 5"); the label keeps the document's spelling. When a number
@@ -117,6 +121,7 @@ _FORMULA_RE = re.compile(
     r"|домовилися\s+про\s+таке|договорились\s+о\s+нижеследующем|заявляем\s+о\s+следующем|заявляємо\s+про\s+таке)"
 )
 _TERMINAL = ".;:,!?…"
+_PREAMBLE_BLOCKS = 30          # an unnumbered text's "agreed as follows:" is looked for this far
 
 
 def _roman_value(tok: str) -> int | None:
@@ -161,6 +166,7 @@ class _Label:
     container: bool = False
     sub: str = ""        # ".2" in "Article 4.2"
     case: str = "lower"  # alpha only
+    weak: bool = False   # "1.2 to cease fire": a sub-point only if it continues the numbering
 
 
 def _parse_label(text: str, pos: int, end: int, romans: set[str]) -> _Label | None:
@@ -179,10 +185,10 @@ def _parse_label(text: str, pos: int, end: int, romans: set[str]) -> _Label | No
     m = _DEC_RE.match(text, pos, end)
     if m:
         rest = text[m.end():end].strip()
-        if m.group("punct") or (rest and not rest[0].islower()):
-            return _Label("dec", m.group("punct") or ".", m.group("num"),
-                          text[m.start("num"):m.end("punct")], m.end())
-        return None
+        if not rest and not m.group("punct"):
+            return None
+        return _Label("dec", m.group("punct") or ".", m.group("num"), text[m.start("num"):m.end("punct")],
+                      m.end(), weak=not m.group("punct") and rest[0].islower())
     m = _NUM_RE.match(text, pos, end)
     if m:
         if m.group("pnum"):
@@ -226,8 +232,14 @@ class _Block:
     lines: int = 1
 
 
+def _continues(token: str, seen: set[str]) -> bool:
+    prefix, last = token.rsplit(".", 1)
+    return prefix in seen and (int(last) == 1 or f"{prefix}.{int(last) - 1}" in seen)
+
+
 def _blocks(text: str) -> list[_Block]:
     romans = set(_UPPER_ROMAN_LINES.findall(text))
+    seen: set[str] = set()      # numbers of the labels so far
     blocks: list[_Block] = []
     cur: _Block | None = None
     continuing = False
@@ -243,6 +255,10 @@ def _blocks(text: str) -> list[_Block]:
         else:
             first_char = pos + len(line) - len(line.lstrip())
             label = _parse_label(text, pos, end, romans)
+            if label and label.weak and not _continues(label.token, seen):
+                label = None                      # "1.5 million" on a wrapped line
+            if label and label.family in ("num", "dec", "kw"):
+                seen.add(label.token + label.sub)
             bullet = None if label else _BULLET_RE.match(text, pos, end)
             if label or bullet:
                 body_from = label.end if label else bullet.end()
@@ -276,7 +292,6 @@ class _Node:
     token: str
     kind: str
     depth: int
-    index: int                # position in the output list
     kw: str | None = None
     rank: int = 9
     container: bool = False
@@ -287,6 +302,23 @@ class _Node:
     @property
     def is_heading(self) -> bool:
         return self.kind == "heading" or self.container
+
+    @property
+    def bare_children(self) -> bool:
+        """Points under it are cited bare: "12" under "Section II" or "I. Key principles"."""
+        return self.container or (self.kind == "heading" and self.style[:2] == ("alpha", "roman")
+                                  and self.style[3] == "upper")
+
+
+def _style(lab: _Label, stack: list[_Node]) -> tuple:
+    """Labels of one style are siblings: "1." and "1)" are two lists, "5.1" and "5.1.2" two levels."""
+    if lab.family == "alpha":
+        return _alpha_style(lab, stack)
+    if lab.family == "kw":
+        return ("kw", lab.kw, lab.sub.count("."))
+    if lab.family == "num":
+        return ("num", lab.form)
+    return ("dec", lab.token.count("."))
 
 
 def _alpha_style(lab: _Label, stack: list[_Node]) -> tuple:
@@ -346,14 +378,12 @@ def _ref_for(lab: _Label, parent: _Node | None) -> str:
             return parent.ref + full[len(parent.numkey):]
         return full
     if lab.family in ("num", "kw") or (lab.case == "upper" and lab.form == "."):   # 5. 5) (5) Point 5 IV.
-        if parent is None or parent.is_heading:
+        if parent is None or parent.bare_children:
             return lab.token
         if parent.kw == "Article":
             return f"{parent.ref}.{lab.token}"
         return f"{parent.ref}({lab.token})"
-    if parent is None or parent.is_heading:
-        return f"({lab.token})"
-    return f"{parent.ref}({lab.token})"
+    return f"{parent.ref}({lab.token})" if parent is not None else f"({lab.token})"
 
 
 def _same_list(a: _Label, b: _Label | None) -> bool:
@@ -362,7 +392,7 @@ def _same_list(a: _Label, b: _Label | None) -> bool:
 
 def _preamble_end(blocks: list[_Block]) -> int:
     """In a text without numbering: the number of leading blocks that form the preamble."""
-    for i, b in enumerate(blocks):
+    for i, b in enumerate(blocks[:_PREAMBLE_BLOCKS]):
         if b.kind == "bullet":
             break
         if _FORMULA_RE.search(b.last) and b.last.rstrip().endswith(":"):
@@ -379,6 +409,49 @@ def _preamble_end(blocks: list[_Block]) -> int:
     return count
 
 
+def _describe(lab: _Label, blocks: list[_Block], i: int, absorbed: set[int]) -> tuple[str | None, str, bool]:
+    """Heading, kind, and whether the label's own text ends with ":" (it opens a list).
+
+    A label alone on its line takes the next paragraph as its title or text; a numbered line that
+    is only a title ("5. Release of detainees") takes the paragraph below it as its text.
+    """
+    b = blocks[i]
+    nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+    heading = None
+    ends_colon = b.last.endswith(":")
+    more_text = b.lines > 1                    # text of its own after the label line
+    if not b.first:
+        if more_text and _title_like(b.second):
+            heading, more_text = b.second, b.lines > 2
+        elif not more_text and nxt is not None and nxt.kind == "para":
+            absorbed.add(i + 1)
+            ends_colon = nxt.last.endswith(":")
+            if nxt.lines == 1 and _title_like(nxt.first):
+                heading = nxt.first
+            else:
+                more_text = True
+            nxt = blocks[i + 2] if i + 2 < len(blocks) else None
+    elif _title_like(b.first) and (not more_text or lab.family == "kw"):
+        heading = b.first                      # "Article IX: Prisoner Exchanges"
+    title_only = heading is not None and not more_text
+    next_in_list = nxt is not None and nxt.kind == "label" and _same_list(lab, nxt.label)
+    if lab.family == "kw":
+        if lab.container and not more_text and (heading or not b.first):
+            return heading, "heading", ends_colon
+        kind = "numbered"
+    elif title_only and not next_in_list and (
+            (lab.case == "upper" and lab.form == ".") or (nxt is not None and nxt.kind == "label")):
+        return heading, "heading", ends_colon  # "I. Key principles", "1. Ceasefire" over 1.1
+    else:
+        kind = "numbered"
+        if heading is not None and (nxt is None or nxt.kind == "label"):
+            heading = None                     # a short list item: "1. Ceasefire" / "2. Withdrawal"
+    if title_only and b.first and nxt is not None and nxt.kind == "para" and i + 1 not in absorbed:
+        absorbed.add(i + 1)                    # the title's text
+        ends_colon = nxt.last.endswith(":")
+    return heading, kind, ends_colon
+
+
 def split_provisions(text: str, pages=None) -> list[Provision]:
     """Provisions in document order; their spans never overlap and cover the text."""
     if not text:
@@ -387,10 +460,9 @@ def split_provisions(text: str, pages=None) -> list[Provision]:
     label_idx = [i for i, b in enumerate(blocks) if b.kind == "label"]
     rows: list[dict] = []
 
-    def add(ref, label, parent, heading, start, kind, depth) -> int:
+    def add(ref, label, parent, heading, start, kind, depth) -> None:
         rows.append(dict(ref=ref, label=label, parent=parent, heading=heading, start=start,
                          kind=kind, depth=depth))
-        return len(rows) - 1
 
     para_count = 0
 
@@ -420,18 +492,15 @@ def split_provisions(text: str, pages=None) -> list[Provision]:
     used: set[str] = set()
     absorbed: set[int] = set()
     closed = False          # after the last numbered point, closing matter has begun
-    attached = True         # the previous tail block stayed under the last point
+    tail_bullets = False    # the last point has a bullet list: a paragraph after it closes the point
 
     for i in range(first_label, len(blocks)):
         if i in absorbed:
             continue
         b = blocks[i]
-        nxt = blocks[i + 1] if i + 1 < len(blocks) else None
         if b.kind == "label":
             lab = b.label
-            style = (_alpha_style(lab, stack) if lab.family == "alpha"
-                     else (("kw", lab.kw, lab.sub.count(".")) if lab.family == "kw"
-                           else (lab.family, lab.form if lab.family == "num" else lab.token.count("."))))
+            style = _style(lab, stack)
             _place(lab, style, stack)
             parent = stack[-1] if stack else None
             ref = _ref_for(lab, parent)
@@ -443,45 +512,14 @@ def split_provisions(text: str, pages=None) -> list[Provision]:
                         ref = qualified
             used.add(ref)
 
-            # heading and kind
-            heading = None
-            own_text = b.first
-            ends_colon = b.last.endswith(":")
-            continuation = b.lines > 1
-            if not b.first:
-                if continuation:
-                    if _title_like(b.second):
-                        heading = b.second
-                        continuation = b.lines > 2
-                elif nxt is not None and nxt.kind == "para":
-                    absorbed.add(i + 1)
-                    own_text = nxt.first
-                    ends_colon = nxt.last.endswith(":")
-                    if nxt.lines == 1 and _title_like(nxt.first):
-                        heading = nxt.first
-                    else:
-                        continuation = True
-                    nxt = blocks[i + 2] if i + 2 < len(blocks) else None
-            elif _title_like(b.first):
-                heading = b.first
-            kind = "numbered"
-            if lab.family == "kw":
-                if lab.container and not continuation and (not own_text or heading):
-                    kind = "heading"
-            elif heading and not continuation and lab.family in ("num", "dec", "alpha") \
-                    and not (lab.family == "alpha" and style[1] == "letter") \
-                    and nxt is not None and not (nxt.kind == "label" and _same_list(lab, nxt.label)):
-                kind = "heading"
-            if lab.family != "kw" and kind != "heading":
-                heading = None
-            numkey = None
-            if lab.family in ("num", "dec") or lab.kw in ("Article", "Point") or lab.family == "kw":
-                numkey = lab.token + lab.sub
-            start = 0 if i == 0 else b.start
-            index = add(ref, lab.text, parent.ref if parent else None, heading, start, kind, len(stack))
-            stack.append(_Node(ref, style, lab.token, kind, len(stack),
-                               index, kw=lab.kw, rank=lab.rank, container=lab.container,
-                               numkey=numkey, ends_colon=ends_colon))
+            heading, kind, ends_colon = _describe(lab, blocks, i, absorbed)
+            numkey = None               # what a decimal "3.1" below it starts with
+            if lab.family in ("num", "dec", "kw"):
+                roman = _roman_value(lab.token) if lab.token.isalpha() else None
+                numkey = (str(roman) if roman else lab.token) + lab.sub
+            add(ref, lab.text, parent.ref if parent else None, heading, b.start, kind, len(stack))
+            stack.append(_Node(ref, style, lab.token, kind, len(stack), kw=lab.kw, rank=lab.rank,
+                               container=lab.container, numkey=numkey, ends_colon=ends_colon))
             continue
 
         # an unnumbered paragraph or bullet after the first label
@@ -489,13 +527,13 @@ def split_provisions(text: str, pages=None) -> list[Provision]:
         if node.is_heading:
             top_para(b, node)
             continue
-        if i > last_label and node.kw is None:
+        if i > last_label and node.kw in (None, "Point"):
             if not closed:
-                previous_is_node = i - 1 == last_label or (i - 1 in absorbed and i - 2 == last_label)
-                if b.kind == "bullet" and (not b.blank_before or node.ends_colon or (attached and not previous_is_node)):
+                if b.kind == "bullet" and (not b.blank_before or node.ends_colon or node.child_paras):
+                    tail_bullets = True
                     child_para(b, node)
                     continue
-                if b.kind == "para" and node.ends_colon and attached:
+                if b.kind == "para" and node.ends_colon and not tail_bullets:
                     child_para(b, node)
                     continue
                 closed = True
@@ -535,6 +573,8 @@ art arts no nos mr mrs ms dr st para paras cf vs approx incl sec ch fig ibid jr 
 gov amb p pp e.g i.e u.s u.n u.k e.u ст п пп т.е т.к т.д т.п р рр г гг ін им напр див см
 """.split())
 _SENT_CANDIDATE = re.compile(r"[.!?;…]+[\"'”’»)\]]*|\n")
+_LABEL_WINDOW = 200
+_TRAILING_CONNECTOR = re.compile(r"[ \t]*(?:and|or|and/or|та|і|й|або|и|или)[ \t]*(?:\n|$)")
 _OPENERS = "\"'“‘«([„"
 
 
@@ -542,13 +582,16 @@ def _line_opens_item(text: str, pos: int, end: int) -> bool:
     """The line at ``pos`` starts a list item or bullet (used to break sentences)."""
     nl = text.find("\n", pos, end)
     line_end = end if nl < 0 else nl
-    return bool(_parse_label(text, pos, line_end, set()) or _BULLET_RE.match(text, pos, line_end))
+    lab = _parse_label(text, pos, line_end, set())
+    return bool((lab and not lab.weak) or _BULLET_RE.match(text, pos, line_end))
 
 
 def _ends_sentence(text: str, m: re.Match, end: int) -> bool:
     after = m.end()
     if after < end and not text[after].isspace():
         return False                              # 5.1, e.g.x, 10.11.2020
+    if ";" in m.group() and _TRAILING_CONNECTOR.match(text, after, end):
+        return False                              # "...within 30 days; and" + next item
     if "." not in m.group() and "…" not in m.group():
         return True                               # ! ? ;
     j = after
@@ -619,10 +662,13 @@ def _label_end(text: str, pos: int, end: int) -> int:
     """End of a provision label or bullet at ``pos`` (after whitespace), else ``pos``."""
     while pos < end and text[pos].isspace():
         pos += 1
-    nl = text.find("\n", pos, end)
-    line_end = end if nl < 0 else nl
+    if pos >= end or not (text[pos].isalnum() or text[pos] in "(#-*—–•·▪●◦‣○■□➢►"):
+        return pos
+    window = min(end, pos + _LABEL_WINDOW)       # labels are short: keep the scan linear
+    nl = text.find("\n", pos, window)
+    line_end = window if nl < 0 else nl
     lab = _parse_label(text, pos, line_end, set())
-    if lab:
+    if lab and not lab.weak:
         return lab.end
     m = _BULLET_RE.match(text, pos, line_end)
     return m.end() if m else pos
