@@ -1,0 +1,142 @@
+"""The JSON API under /api/v1. Requests are validated and responses dumped with the
+marshmallow schemas in ``schemas.py``; every error has the one shape of ``errors.py``."""
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request
+from marshmallow import ValidationError
+from werkzeug.exceptions import BadRequest
+
+from .. import storage
+from ..errors import RuleError
+from ..rules import bundled_library
+from . import schemas, service
+from .db import get_db
+from .errors import fail
+from .security import check_api_access
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+PUBLIC = {"api.openapi"}
+
+
+@bp.before_request
+def _access():
+    if request.endpoint not in PUBLIC:
+        check_api_access()
+
+
+def _load(schema, data) -> dict:
+    try:
+        return schema.load(data)
+    except ValidationError as exc:
+        found = schemas.problems(exc)
+        fail(422, "The request is not valid: " + "; ".join(found), found)
+
+
+def _submission() -> service.Submission:
+    if request.mimetype == "multipart/form-data":
+        form = {k: request.form.getlist(k) if k == "rule_sets" else request.form[k] for k in request.form}
+        fields = _load(schemas.UploadRequestSchema(), form)
+        upload = request.files.get("file")
+        if upload is not None and not upload.filename:
+            upload = None                      # an empty file input: no file chosen
+        extra = sorted(set(request.files) - {"file"})
+        if extra:
+            fail(422, f"Unexpected file field '{extra[0]}': send the draft in the field 'file'.")
+        if upload is None and fields["text"] is None:
+            fail(422, "Send the draft in a multipart field 'file', or its text in a field 'text'.")
+        sub = service.Submission(title=fields["title"], rule_sets=fields["rule_sets"],
+                                 document_kind=fields["document_kind"], store=fields["store"],
+                                 text=fields["text"])
+        if upload is not None:
+            sub.data, sub.filename, sub.text = upload.read(), upload.filename or "unnamed file", None
+        return sub
+    if request.mimetype != "application/json":
+        fail(415, "Send JSON (Content-Type: application/json) with the draft's text, or "
+                  "multipart/form-data with the draft in a field 'file'.")
+    try:
+        body = request.get_json()
+    except BadRequest:
+        fail(400, "The request body is not valid JSON.")
+    if not isinstance(body, dict):
+        fail(422, "The JSON body must be an object such as {\"text\": \"...\"}.")
+    fields = _load(schemas.AssessmentRequestSchema(), body)
+    return service.Submission(**fields)
+
+
+@bp.post("/assessments")
+def create_assessment():
+    """Assess a draft; store it (201) unless ``store`` is false (200)."""
+    outcome = service.run(_submission())
+    if outcome.assessment_id is None:
+        return jsonify(schemas.AssessmentSchema().dump(outcome.result)), 200
+    return _stored(outcome.assessment_id), 201, {
+        "Location": service.urls(outcome.assessment_id)["json"]}
+
+
+def _stored(assessment_id: int):
+    row, document = service.load(assessment_id)
+    body = {**row["result"], "id": row["id"], "document_id": row["document_id"],
+            "title": document["title"], "created_at": row["created_at"],
+            "urls": service.urls(row["id"])}
+    return jsonify(schemas.StoredAssessmentSchema().dump(body))
+
+
+@bp.get("/assessments/<int:assessment_id>")
+def get_assessment(assessment_id: int):
+    return _stored(assessment_id)
+
+
+@bp.get("/assessments/<int:assessment_id>.<fmt>")
+def download(assessment_id: int, fmt: str):
+    return service.download(assessment_id, fmt)
+
+
+@bp.delete("/documents/<int:document_id>")
+def delete_document(document_id: int):
+    if not storage.delete_document(get_db(), document_id):
+        fail(404, f"There is no document {document_id}: it may have been deleted already.")
+    return "", 204
+
+
+@bp.get("/rule-sets")
+def rule_sets():
+    library = bundled_library()
+    return jsonify(schemas.RuleSetListSchema().dump(
+        {"rule_sets": [rule_set_view(rs, library) for rs in library.select()]}))
+
+
+@bp.get("/rule-sets/<set_id>")
+def rule_set(set_id: str):
+    library = bundled_library()
+    try:
+        rs = library.get(set_id)
+    except RuleError as exc:
+        fail(404, str(exc))
+    return jsonify(schemas.RuleSetSchema().dump(rule_set_view(rs, library, demands=True)))
+
+
+def rule_set_view(rs, library, demands: bool = False) -> dict:
+    """A rule set as plain data: its source and backers, and with ``demands`` every demand."""
+    meta = rs.meta
+    out = {"id": rs.id, "version": rs.version, "title": rs.title, "source": meta["source"],
+           "source_title": meta.get("source_title"), "date": meta["date"],
+           "organisations": list(meta["organisations"]), "signatories": list(meta.get("signatories") or []),
+           "addressee": meta["addressee"], "url": meta.get("url"), "demands_count": len(rs.demands)}
+    if demands:
+        themes = library.themes or {}
+        out["demands"] = [{
+            "id": d.id, "number": d.number, "title": d.title, "theme": d.theme,
+            "theme_title": themes.get(d.theme, {}).get("title", d.theme), "where": d.where,
+            "source_wording": d.source_wording, "related": list(d.related),
+            "examples": [{"text": " ".join(e["text"].split()), "status": e["status"],
+                          "reasons": list(e.get("reasons") or []), "todo": bool(e.get("todo")),
+                          "note": e.get("note")} for e in d.examples],
+        } for d in rs.demands]
+    return out
+
+
+@bp.get("/openapi.json")
+def openapi():
+    from .openapi import spec
+    return jsonify(spec())

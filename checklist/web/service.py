@@ -1,0 +1,126 @@
+"""What the pages and the API share: read a submitted draft, assess it, store it or not."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+
+from flask import current_app, url_for
+
+from .. import report, storage
+from ..assessment import assess
+from ..documents import Document, Limits, document_from_text, read_document
+from ..errors import DocumentError, RuleError
+from ..rules import bundled_library
+from .db import get_db
+from .errors import fail
+
+log = logging.getLogger(__name__)
+
+NOTHING_SENT = "Paste the draft's text or choose a file to upload."
+DOWNLOADS = ("json", "csv", "md", "pdf")
+
+
+@dataclass
+class Submission:
+    title: str | None = None
+    rule_sets: list[str] | None = None
+    document_kind: str = "agreement"
+    store: bool = True
+    text: str | None = None           # pasted text
+    data: bytes | None = None         # or an uploaded file's bytes
+    filename: str | None = None
+
+
+@dataclass
+class Outcome:
+    result: dict
+    document: Document
+    document_id: int | None = None
+    assessment_id: int | None = None
+
+
+def limits() -> Limits:
+    return replace(Limits(), max_bytes=current_app.config["MAX_UPLOAD_BYTES"])
+
+
+def read_submission(sub: Submission) -> Document:
+    """The submitted draft as a Document; a user error stops the request with 413, 415 or 422."""
+    lim = limits()
+    if sub.data is not None:
+        try:
+            return read_document(sub.data, sub.filename or "unnamed file", lim)
+        except DocumentError as exc:
+            message = str(exc)
+            if len(sub.data) > lim.max_bytes:
+                fail(413, message)
+            if "not a text document" in message:
+                fail(415, message)
+            fail(422, message)
+    if sub.text is None:
+        fail(422, NOTHING_SENT)
+    if len(sub.text) > lim.max_characters:
+        fail(413, f"The text has {len(sub.text):,} characters; the limit is {lim.max_characters:,}. "
+                  "Split the draft.")
+    try:
+        return document_from_text(sub.text, sub.title or "pasted text")
+    except DocumentError as exc:
+        fail(422, str(exc))
+
+
+def run(sub: Submission) -> Outcome:
+    """Assess the submission against the chosen rule sets; store it unless ``store`` is off."""
+    library = bundled_library()
+    try:
+        rule_sets = library.select(sub.rule_sets)
+    except RuleError as exc:
+        fail(422, str(exc))
+    document = read_submission(sub)
+    result = assess(document, rule_sets, library, document_kind=sub.document_kind)
+    if not sub.store:
+        log.info("assessed a draft in memory (%d characters), nothing stored", len(document.text))
+        return Outcome(result, document)
+    document_id, assessment_id = storage.save_assessment(get_db(), document, result, sub.title)
+    log.info("stored assessment %d of document %d", assessment_id, document_id)
+    return Outcome(result, document, document_id, assessment_id)
+
+
+def formats() -> list[str]:
+    """The download formats this version of the report module can write."""
+    return [f for f in DOWNLOADS if f in report.FORMATS]
+
+
+def load(assessment_id: int) -> tuple[dict, dict]:
+    """The stored assessment row and its document, or 404."""
+    db = get_db()
+    row = storage.get_assessment(db, assessment_id)
+    if row is None:
+        fail(404, f"There is no assessment {assessment_id}: it may have been deleted; see the history.")
+    return row, storage.get_document(db, row["document_id"])
+
+
+def for_report(row: dict, document: dict) -> dict:
+    """The stored result with the title and date the reports show."""
+    return {**row["result"], "title": document["title"] or document["filename"],
+            "created_at": row["created_at"]}
+
+
+def urls(assessment_id: int) -> dict:
+    out = {"html": url_for("pages.report", assessment_id=assessment_id, _external=True)}
+    for fmt in formats():
+        out[fmt] = url_for("api.download", assessment_id=assessment_id, fmt=fmt, _external=True)
+    return out
+
+
+def download(assessment_id: int, fmt: str):
+    """A stored assessment rendered as ``fmt``, served as an attachment."""
+    if fmt not in formats():
+        fail(404, f"The {fmt} format is not available: choose one of {', '.join(formats())}.")
+    row, document = load(assessment_id)
+    if fmt == "json":
+        body = report.render(row["result"], "json")
+    else:
+        body = report.render(for_report(row, document), fmt)
+    media = getattr(report, "MEDIA_TYPES", {}).get(fmt, "application/octet-stream")
+    response = current_app.response_class(body, mimetype=None, content_type=media)
+    response.headers["Content-Disposition"] = f'attachment; filename="assessment-{assessment_id}.{fmt}"'
+    return response
