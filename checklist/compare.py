@@ -1,0 +1,634 @@
+"""Two versions of a draft -> what changed for each demand, and which provisions changed.
+
+``compare(old_doc, new_doc)`` assesses both versions; ``compare_assessments`` compares two
+stored assessments without running the engine again (the documents are still needed, for
+the provisions' wording). Both return a JSON-ready record (schema ``checklist.comparison/1``;
+keys sorted when written)::
+
+    {"schema", "old": {document block}, "new": {document block}, "document_kind", "rule_sets",
+     "changes": [{"demand", "rule_set", "title", "section", "old_status", "new_status", "direction",
+                  "old_reasons", "new_reasons", "old_evidence", "new_evidence",
+                  "provisions": [{"old_ref", "new_ref", "old_text", "new_text", "change", "similarity",
+                                  "diff": [{"op", "old", "new"}]}]}],
+     "not_compared": [{"demand", "title", "only_in"}],
+     "summary": {"improved", "regressed", "unchanged", "text", "asks_to_states": {...}},
+     "provision_map": [{"old_ref", "new_ref", "change", "similarity"}]}
+
+Statuses are ordered contradicted < absent < partial < met; a move up is ``improved``, a
+move down ``regressed``. As in the assessment, demands in the "asks-to-states" section are
+listed but counted apart.
+
+How provisions are matched
+--------------------------
+A draft's numbering moves between versions, so provisions are matched by their wording with
+the label stripped ("5." / "Article 5"), compared as lower-case word lists:
+
+1. identical wording pairs first, in document order (a renumbered text is matched here);
+2. the rest by ``SequenceMatcher`` ratio >= ``MATCH_THRESHOLD``, best pairs first. Candidates
+   for each old provision are the new provisions that share its rarest words, the ones near
+   its position and the one with its ref, so the work grows with the number of provisions,
+   not with their product;
+3. provisions without words of their own (a bare "Article 5" line) pair up by ref.
+
+A matched pair is ``unchanged`` (same ref, same words), ``renumbered`` (same words under
+another ref, or words that differ only in cross-references that follow the renumbering:
+"point 5" -> "point 6" when point 5 became point 6) or ``modified``. Unmatched provisions are
+``removed`` or ``added``. Case and punctuation do not make a provision ``modified``, but the
+word-level ``diff`` compares the words as written, so it still shows them. Provisions longer
+than ``_LONG`` words are compared by their bags of words and diffed sentence by sentence.
+"""
+from __future__ import annotations
+
+import copy
+import json
+import re
+import unicodedata
+from bisect import bisect_left, bisect_right
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from functools import lru_cache
+from pathlib import Path
+
+from .assessment import STATUS_ORDER, assess
+from .documents import Document
+from .engine import Reading
+from .provisions import Provision, split_provisions
+from .rules import Library, RuleSet, bundled_library
+
+SCHEMA = "checklist.comparison/1"
+MATCH_THRESHOLD = 0.6
+DIRECTIONS = ("regressed", "improved", "unchanged")
+CHANGES = ("modified", "added", "removed", "renumbered", "unchanged")
+
+_RANK = {status: i for i, status in enumerate(STATUS_ORDER)}
+_RARE_WORDS = 8          # an old provision's rarest words used to look up candidates
+_MAX_POSTING = 64        # a word found in more provisions than this does not nominate candidates
+_MAX_CANDIDATES = 10     # by shared rare words, per old provision
+_NEIGHBOURS = 3          # unmatched new provisions taken on each side of the expected position
+_LONG = 2000             # words: longer provisions are compared by bag of words, diffed by sentence
+
+_WORD = re.compile(r"\w+")
+_MD_HEADING = re.compile(r"#{1,6}[ \t]+")
+_LABEL_TAIL = " \t:.-–—)"
+_REF_NUMBER = re.compile(r"(?:[^\W\d]+ )?(\d+)")
+_REF_WORDS = frozenset("""
+point points article articles art paragraph paragraphs para paras section sections clause clauses
+item items annex annexes subparagraph subparagraphs
+пункт пункту пункта пунктом пункті пункте пункты пунктів пунктов пунктами пунктах
+стаття статті статтю статтею статей статтях статья статьи статью статьей статьях
+""".split())
+_CONJUNCTIONS = frozenset("and or to through і й та або до и или по".split())
+
+
+# ---------------------------------------------------------------------------------------
+# Public functions
+
+
+def compare(old_doc: Document, new_doc: Document, rule_sets: list[RuleSet] | None = None,
+            library: Library | None = None, document_kind: str = "agreement") -> dict:
+    """Assess both versions of a draft and say what changed for each demand."""
+    library = library or bundled_library()
+    if rule_sets is None:
+        rule_sets = library.select()
+    old_reading, new_reading = Reading.of(old_doc), Reading.of(new_doc)
+    old_a = assess(old_doc, rule_sets, library, document_kind, reading=old_reading)
+    new_a = assess(new_doc, rule_sets, library, document_kind, reading=new_reading)
+    return _compare(old_a, old_doc, old_reading.provisions, new_a, new_doc, new_reading.provisions)
+
+
+def compare_assessments(old_assessment: dict, old_doc: Document,
+                        new_assessment: dict, new_doc: Document) -> dict:
+    """Compare two stored assessments of ``old_doc`` and ``new_doc`` without re-running them.
+
+    Raises ValueError when an assessment was not made from the document given with it
+    (its character count differs) or when the two were assessed as different kinds of text."""
+    for which, a, doc in (("old", old_assessment, old_doc), ("new", new_assessment, new_doc)):
+        if a["document"]["characters"] != len(doc.text):
+            raise ValueError(f"The {which} assessment was made from a text of {a['document']['characters']:,} "
+                             f"characters, but the {which} document has {len(doc.text):,}: pass the "
+                             "document the assessment was made from.")
+    if old_assessment.get("document_kind") != new_assessment.get("document_kind"):
+        raise ValueError("The two assessments treat the text as different kinds of document "
+                         f"({old_assessment.get('document_kind')} and {new_assessment.get('document_kind')}): "
+                         "assess both versions with the same document kind.")
+    return _compare(old_assessment, old_doc, split_provisions(old_doc.text, old_doc.pages or None),
+                    new_assessment, new_doc, split_provisions(new_doc.text, new_doc.pages or None))
+
+
+def to_json(comparison: dict) -> str:
+    return json.dumps(comparison, sort_keys=True, ensure_ascii=False, indent=2) + "\n"
+
+
+# ---------------------------------------------------------------------------------------
+# Provisions: own wording without the label, and matching across versions
+
+
+@dataclass(frozen=True)
+class ProvisionText:
+    """A provision's own wording with its label stripped: ``text`` (whitespace collapsed),
+    ``words`` (as written, for the diff) and ``keys`` (lower-case words, for matching)."""
+
+    index: int
+    ref: str
+    start: int
+    text: str
+    words: tuple[str, ...]
+    keys: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One row of the provision map: ``old``/``new`` are indices into the two provision lists
+    (None for added / removed provisions)."""
+
+    old: int | None
+    new: int | None
+    change: str
+    similarity: float
+
+
+def provision_texts(text: str, provisions: list[Provision]) -> list[ProvisionText]:
+    out = []
+    for i, p in enumerate(provisions):
+        own = _strip_label(text[p.start:p.end], p.label)
+        words = tuple(own.split())
+        keys = tuple(_WORD.findall(unicodedata.normalize("NFKC", own).lower()))
+        out.append(ProvisionText(i, p.ref, p.start, " ".join(words), words, keys))
+    return out
+
+
+def _strip_label(raw: str, label: str) -> str:
+    s = raw.lstrip()
+    m = _MD_HEADING.match(s)
+    if m:
+        s = s[m.end():]
+    if label and s[:len(label)].lower() == label.lower():
+        s = s[len(label):].lstrip(_LABEL_TAIL)
+    return s.strip()
+
+
+def match_provisions(old: list[ProvisionText], new: list[ProvisionText],
+                     threshold: float = MATCH_THRESHOLD) -> list[Pair]:
+    """The provision map: every provision of both versions once, in the new version's order
+    with removed provisions after their old predecessor's match."""
+    new_of: dict[int, int] = {}
+    score: dict[int, float] = {}
+
+    # 1. identical wording, in document order
+    waiting: dict[tuple, list[int]] = defaultdict(list)
+    for p in new:
+        if p.keys:
+            waiting[p.keys].append(p.index)
+    taken: dict[tuple, int] = Counter()
+    for p in old:
+        queue = waiting.get(p.keys)
+        if p.keys and queue and taken[p.keys] < len(queue):
+            new_of[p.index] = queue[taken[p.keys]]
+            score[p.index] = 1.0
+            taken[p.keys] += 1
+
+    # 2. similar wording, best pairs first
+    used = set(new_of.values())
+    old_left = [p.index for p in old if p.index not in new_of and p.keys]
+    new_left = [p.index for p in new if p.index not in used and p.keys]
+    for score_, i, j in _similar_pairs(old, new, old_left, new_left, threshold):
+        if i not in new_of and j not in used:
+            new_of[i] = j
+            score[i] = score_
+            used.add(j)
+
+    # 3. provisions without words of their own, by ref
+    bare_new = {}
+    for p in new:
+        if not p.keys and p.index not in used:
+            bare_new.setdefault(p.ref, p.index)
+    for p in old:
+        j = bare_new.get(p.ref)
+        if not p.keys and p.index not in new_of and j is not None and j not in used:
+            new_of[p.index] = j
+            score[p.index] = 1.0
+            used.add(j)
+
+    numbers = _renumbering(old, new, new_of)
+    pairs_by_new: dict[int, Pair] = {}
+    removed_after: dict[int, list[Pair]] = defaultdict(list)   # new index (-1: top) -> removed
+    last_new = -1
+    for p in old:
+        j = new_of.get(p.index)
+        if j is None:
+            removed_after[last_new].append(Pair(p.index, None, "removed", 0.0))
+            continue
+        last_new = max(last_new, j)
+        q = new[j]
+        if p.keys == q.keys:
+            change = "unchanged" if p.ref == q.ref else "renumbered"
+        elif _only_cross_references(p.keys, q.keys, numbers):
+            change = "renumbered"
+        else:
+            change = "modified"
+        pairs_by_new[j] = Pair(p.index, j, change, round(score[p.index], 3))
+    out = list(removed_after.get(-1, ()))
+    for q in new:
+        out.append(pairs_by_new.get(q.index) or Pair(None, q.index, "added", 0.0))
+        out.extend(removed_after.get(q.index, ()))
+    return out
+
+
+def _similar_pairs(old, new, old_left, new_left, threshold):
+    """(ratio, old index, new index) for candidate pairs at or above ``threshold``, best first."""
+    if not old_left or not new_left:
+        return []
+    df = Counter()
+    for i in old_left:
+        df.update(set(old[i].keys))
+    for j in new_left:
+        df.update(set(new[j].keys))
+    postings: dict[str, list[int]] = defaultdict(list)
+    new_by_ref: dict[str, int] = {}
+    for j in new_left:
+        for w in set(new[j].keys):
+            postings[w].append(j)
+        new_by_ref.setdefault(new[j].ref, j)
+    scale = len(new) / max(1, len(old))
+    found = []
+    for i in old_left:
+        a = old[i].keys
+        votes = Counter()
+        for w in sorted(set(a), key=lambda w: (df[w], w))[:_RARE_WORDS]:
+            posting = postings.get(w, ())
+            if len(posting) <= _MAX_POSTING:
+                votes.update(posting)
+        candidates = {j for j, _ in votes.most_common(_MAX_CANDIDATES)}
+        at = bisect_left(new_left, round(i * scale))
+        candidates.update(new_left[max(0, at - _NEIGHBOURS): at + _NEIGHBOURS])
+        if old[i].ref in new_by_ref:
+            candidates.add(new_by_ref[old[i].ref])
+        matcher = SequenceMatcher(None, autojunk=False)
+        matcher.set_seq2(a)                   # SequenceMatcher indexes seq2 once
+        for j in sorted(candidates):
+            b = new[j].keys
+            if 2 * min(len(a), len(b)) < threshold * (len(a) + len(b)):
+                continue                      # the ratio cannot reach the threshold
+            matcher.set_seq1(b)
+            if matcher.real_quick_ratio() < threshold or matcher.quick_ratio() < threshold:
+                continue
+            r = matcher.quick_ratio() if max(len(a), len(b)) > _LONG else matcher.ratio()
+            if r >= threshold:
+                found.append((r, i, j))
+    found.sort(key=lambda t: (-t[0], abs(t[1] * scale - t[2]), t[1], t[2]))
+    return found
+
+
+def _renumbering(old, new, new_of) -> dict[str, set[str]]:
+    """Number in an old ref -> numbers it became ("5" -> {"6"}), from the matched pairs."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for i, j in new_of.items():
+        a, b = _REF_NUMBER.fullmatch(old[i].ref), _REF_NUMBER.fullmatch(new[j].ref)
+        if a and b and a.group(1) != b.group(1):
+            out[a.group(1)].add(b.group(1))
+    return out
+
+
+def _only_cross_references(a: tuple, b: tuple, numbers: dict[str, set[str]]) -> bool:
+    """``a`` and ``b`` differ only in numbers cited as provisions that were renumbered."""
+    if not numbers or len(a) != len(b):
+        return False
+    for k, (x, y) in enumerate(zip(a, b)):
+        if x == y:
+            continue
+        if y not in numbers.get(x, ()):
+            return False
+        m = k - 1
+        while m >= 0 and (a[m].isdigit() or a[m] in _CONJUNCTIONS):
+            m -= 1
+        if m < 0 or a[m] not in _REF_WORDS:
+            return False
+    return True
+
+
+def word_diff(old_words, new_words) -> list[dict]:
+    """Word-level diff ops ``{"op": "equal"|"insert"|"delete"|"replace", "old", "new"}``.
+
+    Long texts (an unnumbered annex) are aligned sentence by sentence first, then word by word
+    inside the sentences that changed, so the cost stays near-linear."""
+    old_words, new_words = list(old_words), list(new_words)
+    if len(old_words) + len(new_words) <= _LONG:
+        return _word_ops(old_words, new_words)
+    a, b = _sentences(old_words), _sentences(new_words)
+    ops: list[dict] = []
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        old_run = [w for sentence in a[i1:i2] for w in sentence]
+        new_run = [w for sentence in b[j1:j2] for w in sentence]
+        if op != "equal" and len(old_run) + len(new_run) <= _LONG:
+            ops.extend(_word_ops(old_run, new_run))
+        else:
+            ops.append({"op": op, "old": " ".join(old_run), "new": " ".join(new_run)})
+    merged: list[dict] = []
+    for op in ops:
+        if merged and merged[-1]["op"] == op["op"]:
+            last = merged[-1]
+            last["old"] = " ".join(filter(None, (last["old"], op["old"])))
+            last["new"] = " ".join(filter(None, (last["new"], op["new"])))
+        else:
+            merged.append(op)
+    return merged
+
+
+def _word_ops(old_words: list[str], new_words: list[str]) -> list[dict]:
+    sm = SequenceMatcher(None, old_words, new_words, autojunk=False)
+    return [{"op": op, "old": " ".join(old_words[i1:i2]), "new": " ".join(new_words[j1:j2])}
+            for op, i1, i2, j1, j2 in sm.get_opcodes()]
+
+
+def _sentences(words: list[str]) -> list[tuple[str, ...]]:
+    out, start = [], 0
+    for k, w in enumerate(words):
+        if w.endswith((".", ";", ":", "!", "?")):
+            out.append(tuple(words[start:k + 1]))
+            start = k + 1
+    if start < len(words):
+        out.append(tuple(words[start:]))
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# Demands
+
+
+def _compare(old_a, old_doc, old_provs, new_a, new_doc, new_provs) -> dict:
+    old_t = provision_texts(old_doc.text, old_provs)
+    new_t = provision_texts(new_doc.text, new_provs)
+    pairs = match_provisions(old_t, new_t)
+    by_old = {p.old: p for p in pairs if p.old is not None}
+    by_new = {p.new: p for p in pairs if p.new is not None}
+    order = {id(p): k for k, p in enumerate(pairs)}
+    old_starts = [p.start for p in old_provs]
+    new_starts = [p.start for p in new_provs]
+
+    def row(pair: Pair) -> dict:
+        o = old_t[pair.old] if pair.old is not None else None
+        n = new_t[pair.new] if pair.new is not None else None
+        return {
+            "old_ref": o.ref if o else None,
+            "new_ref": n.ref if n else None,
+            "old_text": o.text if o else "",
+            "new_text": n.text if n else "",
+            "change": pair.change,
+            "similarity": pair.similarity,
+            "diff": word_diff(o.words if o else (), n.words if n else ()),
+        }
+
+    old_results = {r["demand"]: r for r in old_a["results"]}
+    new_ids = {r["demand"] for r in new_a["results"]}
+    changes = []
+    for new_r in new_a["results"]:
+        old_r = old_results.get(new_r["demand"])
+        if old_r is None:
+            continue
+        relevant = {}
+        for ev in old_r["evidence"]:
+            pair = by_old[_provision_at(old_starts, ev["start"])]
+            relevant[id(pair)] = pair
+        for ev in new_r["evidence"]:
+            pair = by_new[_provision_at(new_starts, ev["start"])]
+            relevant[id(pair)] = pair
+        old_rank, new_rank = _RANK[old_r["status"]], _RANK[new_r["status"]]
+        changes.append({
+            "demand": new_r["demand"],
+            "rule_set": new_r["rule_set"],
+            "title": new_r["title"],
+            "section": new_r.get("section", "gaps"),
+            "old_status": old_r["status"],
+            "new_status": new_r["status"],
+            "direction": ("improved" if new_rank > old_rank else
+                          "regressed" if new_rank < old_rank else "unchanged"),
+            "old_reasons": copy.deepcopy(old_r["reasons"]),
+            "new_reasons": copy.deepcopy(new_r["reasons"]),
+            "old_evidence": copy.deepcopy(old_r["evidence"]),
+            "new_evidence": copy.deepcopy(new_r["evidence"]),
+            "provisions": [row(p) for p in sorted(relevant.values(), key=lambda p: order[id(p)])],
+        })
+    not_compared = (
+        [{"demand": r["demand"], "title": r["title"], "only_in": "old"}
+         for r in old_a["results"] if r["demand"] not in new_ids]
+        + [{"demand": r["demand"], "title": r["title"], "only_in": "new"}
+           for r in new_a["results"] if r["demand"] not in old_results])
+    return {
+        "schema": SCHEMA,
+        "old": copy.deepcopy(old_a["document"]),
+        "new": copy.deepcopy(new_a["document"]),
+        "document_kind": new_a.get("document_kind", "agreement"),
+        "rule_sets": copy.deepcopy(new_a.get("rule_sets", [])),
+        "changes": changes,
+        "not_compared": not_compared,
+        "summary": _summary(changes),
+        "provision_map": [{
+            "old_ref": old_t[p.old].ref if p.old is not None else None,
+            "new_ref": new_t[p.new].ref if p.new is not None else None,
+            "change": p.change,
+            "similarity": p.similarity,
+        } for p in pairs],
+    }
+
+
+def _provision_at(starts: list[int], offset: int) -> int:
+    return max(0, bisect_right(starts, offset) - 1)
+
+
+def _summary(changes: list[dict]) -> dict:
+    counted = [c for c in changes if c["section"] == "gaps"]
+    asks = [c for c in changes if c["section"] != "gaps"]
+    counts = {d: sum(c["direction"] == d for c in counted) for d in DIRECTIONS}
+    return {**counts,
+            "asks_to_states": {d: sum(c["direction"] == d for c in asks) for d in DIRECTIONS},
+            "text": summary_text(counted)}
+
+
+def summary_text(changes: list[dict]) -> str:
+    """One readable paragraph, regressions first:
+    "2 demands improved, 1 regressed: tot-2025/8 is now contradicted by point 14 (was absent).
+    Improved: tot-2025/1 absent → met (point 5)."."""
+    regressed = [c for c in changes if c["direction"] == "regressed"]
+    improved = [c for c in changes if c["direction"] == "improved"]
+    if not regressed and not improved:
+        n = len(changes)
+        return f"No demand changed status ({n} unchanged)." if n else "No demand was compared."
+    head = []
+    if improved:
+        head.append(f"{_count(len(improved), 'demand')} improved")
+    if regressed:
+        head.append(f"{len(regressed) if improved else _count(len(regressed), 'demand')} regressed")
+    text = ", ".join(head)
+    if regressed:
+        text += ": " + "; ".join(_regression(c) for c in regressed) + "."
+    if improved:
+        text += (" Improved: " if regressed else ": ") + "; ".join(_improvement(c) for c in improved) + "."
+    return text
+
+
+def _regression(c: dict) -> str:
+    refs = _evidence_refs(c["new_evidence"])
+    status = c["new_status"]
+    where = ""
+    if refs:
+        where = f" by {refs}" if status == "contradicted" else f" in {refs}"
+    was = f"was {c['old_status']}"
+    if _removed(c):
+        was += f"; {_removed(c)} removed"
+    return f"{c['demand']} is now {status}{where} ({was})"
+
+
+def _improvement(c: dict) -> str:
+    refs = _evidence_refs(c["new_evidence"])
+    if not refs and _removed(c):
+        refs = f"{_removed(c)} removed"
+    return f"{c['demand']} {c['old_status']} → {c['new_status']}" + (f" ({refs})" if refs else "")
+
+
+def _removed(c: dict) -> str:
+    return _refs_phrase([p["old_ref"] for p in c["provisions"] if p["change"] == "removed"])
+
+
+def _evidence_refs(evidence: list[dict]) -> str:
+    refs = []
+    for ev in evidence:
+        if ev["provision"] not in refs:
+            refs.append(ev["provision"])
+    return _refs_phrase(refs)
+
+
+def _refs_phrase(refs: list[str]) -> str:
+    """["3", "5"] -> "points 3 and 5"; ["Article 4", "preamble"] -> "Article 4 and the preamble"."""
+    if not refs:
+        return ""
+    bare = [r for r in refs if r[:1].isdigit() or r[:1] == "("]
+    if len(bare) == len(refs):
+        return ("point " if len(refs) == 1 else "points ") + _and(refs)
+    return _and([f"point {r}" if r in bare else "the preamble" if r == "preamble" else r for r in refs])
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+# ---------------------------------------------------------------------------------------
+# Markdown and HTML
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~!])")
+_MD_SIGN = {"improved": "▲", "regressed": "▼", "unchanged": "="}
+
+
+def _md(text: str) -> str:
+    """Draft text as literal Markdown: special characters are backslash-escaped."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def _md_diff(ops: list[dict], side: str) -> str:
+    """One side of a diff: deleted words as ~~strike~~ (old side), inserted as **bold** (new)."""
+    parts = []
+    for op in ops:
+        words = op[side]
+        if not words:
+            continue
+        if op["op"] == "equal":
+            parts.append(_md(words))
+        else:
+            parts.append(f"~~{_md(words)}~~" if side == "old" else f"**{_md(words)}**")
+    return " ".join(parts) or "—"
+
+
+def render_markdown(comparison: dict) -> str:
+    c = comparison
+    lines = [f"# Changes between {_md(c['old']['name'])} and {_md(c['new']['name'])}", "",
+             _md(c["summary"]["text"]), "",
+             "| improved | regressed | unchanged |", "|---|---|---|",
+             f"| {c['summary']['improved']} | {c['summary']['regressed']} | {c['summary']['unchanged']} |", ""]
+    for direction, title in (("regressed", "Regressed"), ("improved", "Improved"), ("unchanged", "Unchanged")):
+        group = [ch for ch in c["changes"] if ch["direction"] == direction]
+        if not group:
+            continue
+        lines += [f"## {title}", ""]
+        quiet = [ch for ch in group if not _worth_showing(ch)]
+        for ch in group:
+            if ch in quiet:
+                continue
+            lines.append(f"### {_MD_SIGN[direction]} {_md(ch['demand'])}: {_md(ch['title'])} — "
+                         f"{ch['old_status']} → **{ch['new_status']}**")
+            lines.append("")
+            for reason in ch["new_reasons"]:
+                lines.append(f"- {_md(reason['text'])}")
+            if ch["new_reasons"]:
+                lines.append("")
+            for p in ch["provisions"]:
+                lines += [f"**{_provision_caption(p)}**", "",
+                          f"- old: {_md_diff(p['diff'], 'old')}",
+                          f"- new: {_md_diff(p['diff'], 'new')}", ""]
+        if quiet:
+            lines += [f"- {_md(ch['demand'])}: {_md(ch['title'])} — {ch['new_status']}" for ch in quiet]
+            lines.append("")
+    if c.get("not_compared"):
+        lines += ["## Not compared", ""]
+        for nc in c["not_compared"]:
+            lines.append(f"- {_md(nc['demand'])}: {_md(nc['title'])} (only in the {nc['only_in']} assessment)")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _worth_showing(change: dict) -> bool:
+    """A demand gets its own block when its status moved or one of its provisions changed."""
+    return change["direction"] != "unchanged" or any(
+        p["change"] not in ("unchanged", "renumbered") for p in change["provisions"])
+
+
+def _provision_caption(p: dict) -> str:
+    old_ref = _refs_phrase([p["old_ref"]]) if p["old_ref"] is not None else None
+    new_ref = _refs_phrase([p["new_ref"]]) if p["new_ref"] is not None else None
+    if old_ref is None or new_ref is None or old_ref == new_ref:
+        return f"{_md(_capitalise(new_ref or old_ref))} ({p['change']})"
+    return f"{_md(_capitalise(old_ref))} → {_md(new_ref)} ({p['change']})"
+
+
+def _capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+_TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "compare"
+
+
+@lru_cache(maxsize=1)
+def _environment():
+    import jinja2
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(_TEMPLATES)),
+                              autoescape=True, undefined=jinja2.StrictUndefined,
+                              trim_blocks=True, lstrip_blocks=True)
+
+
+def _sides(ops: list[dict]) -> dict:
+    """Diff ops -> {"old": [(kind, words)], "new": [...]}, kind "same", "del" or "ins"."""
+    old, new = [], []
+    for op in ops:
+        if op["old"]:
+            old.append(("same" if op["op"] == "equal" else "del", op["old"]))
+        if op["new"]:
+            new.append(("same" if op["op"] == "equal" else "ins", op["new"]))
+    return {"old": old, "new": new}
+
+
+def render_html(comparison: dict, standalone: bool = True) -> str:
+    """HTML (every string escaped, inline CSS, no external resources): a full page, or the
+    ``<section>`` alone for embedding when ``standalone`` is False."""
+    groups = []
+    for d in DIRECTIONS:
+        group = [ch for ch in comparison["changes"] if ch["direction"] == d]
+        if group:
+            groups.append((d, [ch for ch in group if _worth_showing(ch)],
+                           [ch for ch in group if not _worth_showing(ch)]))
+    return _environment().get_template("comparison.html").render(
+        c=comparison, groups=groups, sides=_sides, standalone=standalone,
+        ref=lambda r: _capitalise(_refs_phrase([r])))
