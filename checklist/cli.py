@@ -181,6 +181,40 @@ def demo(out_dir, serve, port):
         run_server(host="127.0.0.1", port=port, sample=sample)
 
 
+@main.command()
+@click.argument("old", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("new", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--rules", "rules_opt", metavar="SET[,SET...]", help="Rule sets to apply (default: all bundled sets).")
+@click.option("--document-kind", type=click.Choice(["agreement", "statement"]), default="agreement",
+              show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["json", "md", "html"]), default="md", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
+def compare(old, new, rules_opt, document_kind, fmt, output):
+    """Compare two versions of a draft: what got better, what got worse, and which provisions changed.
+
+    Example: checklist compare draft-v1.docx draft-v2.docx --format html -o changes.html
+    """
+    from . import compare as cmp
+    from .documents import read_file
+
+    lib = _library()
+    try:
+        result = cmp.compare(read_file(old), read_file(new), lib.select(_split_sets(rules_opt)), lib,
+                             document_kind=document_kind)
+    except (ChecklistError, ValueError) as exc:
+        _fail(exc)
+    body = {"json": cmp.to_json, "md": cmp.render_markdown, "html": cmp.render_html}[fmt](result)
+    if output:
+        try:
+            output.write_text(body, encoding="utf-8")
+        except OSError as exc:
+            _fail(ValueError(f"Cannot write {output}: {exc.strerror}; choose another path with -o."))
+        click.echo(f"wrote {output}", err=True)
+        click.echo(result["summary"]["text"], err=True)
+    else:
+        click.echo(body, nl=False)
+
+
 @main.group()
 def rules():
     """List, show and test the rule sets."""

@@ -461,7 +461,7 @@ class Matcher:
                     continue
                 if self._excepted(unit, c["unless"], local):
                     continue
-                contra_ev.append(self._evidence(unit, spans))
+                contra_ev.extend(self._evidence_for(unit, spans))
                 if not any(r.text == c["text"] for r in contra_reasons):
                     contra_reasons.append(Reason("contradiction", c["text"]))
         if contra_ev:
@@ -496,7 +496,7 @@ class Matcher:
                     fl.append(Reason("negated", f"The text rules it out until a later event ('{self.surface(deferral)[0]}'): not a commitment now."))
                     fl.append(Reason("conditional", "It is deferred until a later step."))
                 else:
-                    negated_contra.append(self._evidence(unit, hits[ui]))
+                    negated_contra.extend(self._evidence_for(unit, hits[ui]))
                     continue
             if unit.provision.kind == "preamble":
                 fl.append(Reason("preamble", "It appears only in the preamble, which commits no party."))
@@ -527,12 +527,12 @@ class Matcher:
             else:
                 reasons.append(Reason(el["code"], el["missing"]))
         if firm and not reasons:
-            ev = [self._evidence(units[ui], hits[ui]) for ui in sorted(firm)]
+            ev = [e for ui in sorted(firm) for e in self._evidence_for(units[ui], hits[ui])]
             return Finding(demand.id, "met", [], _dedupe(ev))
         if not firm:
             for ui in sorted(flaws):
                 reasons.extend(flaws[ui])
-        ev = [self._evidence(units[ui], hits[ui]) for ui in sorted(hits) if ui in flaws]
+        ev = [e for ui in sorted(hits) if ui in flaws for e in self._evidence_for(units[ui], hits[ui])]
         return Finding(demand.id, "partial", _dedupe_reasons(reasons), _dedupe(ev))
 
     def _qualifies(self, unit: Unit, q: dict, local: dict) -> bool:
@@ -569,6 +569,17 @@ class Matcher:
             if group and all(self.spans(n, local, ((lo, hi),)) for n in group):
                 return True
         return False
+
+    def _evidence_for(self, unit: Unit, spans) -> list[Evidence]:
+        """Evidence for a hit; a list item's lead-in is evidence too when it carries matched
+        words ("shall release:" + "(a) all civilians detained")."""
+        out = [self._evidence(unit, spans)]
+        lead = unit.lead
+        if lead is not None:
+            in_lead = [sp for sp in spans if lead.lo <= sp[0] < lead.hi]
+            if in_lead:
+                out.insert(0, self._evidence(lead, in_lead))
+        return out
 
     def _evidence(self, unit: Unit, spans) -> Evidence:
         text = self.r.document.text

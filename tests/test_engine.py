@@ -40,7 +40,7 @@ def test_golden_json(path, lib):
 def test_met_with_subject_in_parent_point(lib):
     r = results((DATA / "drafts" / "met-release-and-return.txt").read_text(), lib)
     assert r["tot-2025/1"]["status"] == "met"
-    assert [e["provision"] for e in r["tot-2025/1"]["evidence"]] == ["1(a)"]
+    assert [e["provision"] for e in r["tot-2025/1"]["evidence"]] == ["1", "1(a)"]
     assert r["tot-2025/10"]["status"] == "met"
     assert r["tot-2025/4"]["status"] == "met"
 
