@@ -457,7 +457,7 @@ class Matcher:
                 if unit.provision.kind == "preamble":
                     continue
                 spans = [sp for name in c["all"] for sp in self.spans(name, local, unit.ranges())]
-                if self.negated(unit, spans, local):
+                if not any(unit.lo <= sp[0] < unit.hi for sp in spans) or self.negated(unit, spans, local):
                     continue
                 if self._excepted(unit, c["unless"], local):
                     continue
@@ -477,6 +477,8 @@ class Matcher:
             for ui in inter or ():
                 unit = units[ui]
                 spans = [sp for name in group for sp in self.spans(name, local, unit.ranges())]
+                if not any(unit.lo <= sp[0] < unit.hi for sp in spans):
+                    continue    # everything is in the lead-in: that sentence is its own hit
                 hits.setdefault(ui, []).extend(spans)
         for name in spec["exclude"]:
             for ui in list(hits):

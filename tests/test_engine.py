@@ -104,7 +104,7 @@ def test_condition_that_is_only_entry_into_force_is_not_conditional(lib):
 
 
 def test_recognition_is_a_flag_not_a_status(lib):
-    a = assess(document_from_text("21. Crimea and Donetsk will be recognized de facto as Russian territory.\n", "t"),
+    a = assess(document_from_text("21. The southern peninsula will be recognised de facto as Russian territory.\n", "t"),
                lib.select(["tot-2025"]), lib)
     assert [f["code"] for f in a["flags"]] == ["recognition-of-control"]
     assert a["flags"][0]["provision"] == "21"
@@ -112,7 +112,7 @@ def test_recognition_is_a_flag_not_a_status(lib):
 
 
 def test_negated_recognition_is_no_flag(lib):
-    a = assess(document_from_text("6. Territorial gains made by Russia are not recognized.\n", "t"),
+    a = assess(document_from_text("6. Russia's annexation of the region is not recognised by the Parties.\n", "t"),
                lib.select(["tot-2025"]), lib)
     assert a["flags"] == []
 
@@ -159,3 +159,17 @@ def test_every_rule_set_engine_runs_on_empty_like_text(lib):
     m = Matcher(Reading.of(doc), lib.concepts)
     for d in lib.all_demands():
         assert m.evaluate(d).status == "absent"
+
+
+def test_list_item_is_no_hit_when_everything_is_in_the_lead_in(lib):
+    text = ("20. Both sides commit to programmes in schools:\n"
+            "a. Minority languages will be protected.\n"
+            "b. Hate speech must be prohibited.\n")
+    r = results(text, lib)
+    assert [e["provision"] for e in r["tot-2025/9"]["evidence"]] == ["20"]
+
+
+def test_civilian_hostages_are_still_only_hostages(lib):
+    r = results("1. Сторони звільняють усіх цивільних заручників.\n", lib)
+    assert r["tot-2025/1"]["status"] == "partial"
+    assert {x["code"] for x in r["tot-2025/1"]["reasons"]} == {"scope"}
