@@ -229,7 +229,7 @@ def list_documents(db: sqlite_utils.Database) -> list[dict]:
         "SELECT d.id, d.title, d.filename, d.sha256, d.language, d.format, d.characters, d.uploaded_at,"
         " coalesce(max(a.created_at), d.uploaded_at) AS last_activity"
         " FROM documents d LEFT JOIN assessments a ON a.document_id = d.id"
-        " GROUP BY d.id ORDER BY last_activity DESC, d.id DESC"))
+        " GROUP BY d.id ORDER BY last_activity DESC, max(a.id) DESC, d.id DESC"))
     by_id = {d["id"]: {**d, "assessments": []} for d in docs}
     for row in db.query(
             "SELECT id, document_id, rule_sets, engine_version, document_kind, created_at, summary"

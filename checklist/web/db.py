@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask, current_app, g
+from flask.cli import with_appcontext
 
 from .. import storage
 
@@ -20,6 +21,7 @@ def close_db(exc=None) -> None:
 
 
 @click.command("init-db")
+@with_appcontext
 def init_db_command():
     """Create or migrate the database.
 

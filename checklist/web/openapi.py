@@ -141,7 +141,8 @@ def spec() -> dict:
                 "parameters": [id_param, {"name": "format", "in": "path", "required": True,
                                           "schema": {"type": "string", "enum": fmts}}],
                 "responses": _responses({"200": {"description": "The report, as an attachment.",
-                                                 "content": {media[f]: {"schema": {"type": "string"}}
+                                                 "content": {media[f]: {"schema": _ref(schemas.AssessmentSchema)
+                                                                        if f == "json" else {"type": "string"}}
                                                              for f in fmts}}}, 401, 404),
             }},
             "/documents/{document_id}": {"delete": {
