@@ -46,7 +46,7 @@ def handle_http_error(exc: HTTPException):
     errors = getattr(exc, "errors", [])
     headers = dict(getattr(exc, "extra_headers", {}))
     if getattr(exc, "valid_methods", None):
-        headers["Allow"] = ", ".join(exc.valid_methods)
+        headers["Allow"] = ", ".join(sorted(exc.valid_methods))
     if wants_json():
         response = jsonify(error_body(status, message, errors))
     else:
