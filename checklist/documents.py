@@ -23,6 +23,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import mammoth
+import nh3
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from charset_normalizer import from_bytes
@@ -307,7 +308,9 @@ def _nonempty(name: str, text: str) -> str:
     return text
 
 
-_HTML_STRONG = re.compile(r"\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)[\s>]", re.I | re.S)
+_HTML_STRONG = re.compile(  # atomic group: no catastrophic backtracking over comments
+    r"\s*(?:<\?xml[^>]*>\s*)?(?>(?:<!--.*?-->\s*)*)<(!doctype\s+html|html|head|body)[\s>]",
+    re.I | re.S)
 _HTML_WEAK = re.compile(r"\s*<(p|div|h[1-6]|table|ul|ol|meta|title|article|section)[\s>/]", re.I)
 
 
@@ -432,15 +435,17 @@ def _latin_codepage(data: bytes) -> str | None:
 # HTML (also the output of mammoth for .docx)
 
 
-_SKIP = frozenset({"script", "style", "head", "template", "noscript", "iframe", "object",
-                   "embed", "svg", "math", "select", "canvas"})
-_HEAD_CONTENT = frozenset({"title", "meta", "link", "style", "script", "base", "noscript",
-                           "template"})
+# nh3 (html5ever, linear time) first reduces the page to these tags, and drops the content
+# of the _HIDDEN ones; html.parser then only ever sees well-formed, harmless markup.
+_HIDDEN = frozenset({"script", "style", "title", "template", "noscript", "iframe", "object",
+                     "embed", "svg", "math", "select", "canvas", "textarea"})
 _PARAGRAPHS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "table", "blockquote",
                          "pre", "figure", "hr", "address", "form", "fieldset", "details", "dl"})
 _LINES = frozenset({"div", "li", "tr", "td", "th", "dt", "dd", "section", "article", "header",
                     "footer", "nav", "aside", "main", "caption", "figcaption", "summary",
                     "ul", "ol"})
+_STRUCTURE = _PARAGRAPHS | _LINES | {"br", "thead", "tbody", "tfoot"}
+_LIST_ATTRIBUTES = {"ol": {"start", "type"}, "li": {"value"}}
 _LIST_STYLES = ("1", "a", "i")  # ordered lists by depth: 1. / (a) / (i), then again
 
 
@@ -450,7 +455,6 @@ class _HtmlToText(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
-        self.skip: list[str] = []          # open elements whose content is dropped
         self.lists: list[list] = []        # [ordered, counter, style] per open list
         self.pending_break = 0             # newlines owed before the next text
         self.pending_prefix = ""           # list marker owed before the next text
@@ -459,13 +463,6 @@ class _HtmlToText(HTMLParser):
 
     # -- parser callbacks
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if self.skip == ["head"] and tag not in _HEAD_CONTENT:
-            self.skip.clear()              # an unclosed <head> ends where the body starts
-        if tag in _SKIP:
-            self.skip.append(tag)
-            return
-        if self.skip:
-            return
         if tag in ("ol", "ul"):
             self._open_list(tag, dict(attrs))
         elif tag == "li":
@@ -477,16 +474,9 @@ class _HtmlToText(HTMLParser):
         self._block(tag)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag not in _SKIP:
-            self.handle_starttag(tag, attrs)
+        self.handle_starttag(tag, attrs)
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in _SKIP:
-            if tag in self.skip:
-                del self.skip[len(self.skip) - 1 - self.skip[::-1].index(tag):]
-            return
-        if self.skip:
-            return
         if tag in ("ol", "ul") and self.lists:
             self.lists.pop()
         elif tag == "pre" and self.pre:
@@ -496,8 +486,6 @@ class _HtmlToText(HTMLParser):
         self._block(tag)
 
     def handle_data(self, data: str) -> None:
-        if self.skip:
-            return
         if not self.pre:
             data = re.sub(r"\s+", " ", data)
             after_space = bool(self.parts) and self.parts[-1].endswith(" ")
@@ -549,8 +537,7 @@ class _HtmlToText(HTMLParser):
         self.at_line_start = data.endswith("\n")
 
     def text(self) -> str:
-        text = "".join(self.parts)
-        text = re.sub(r"[ \t]+\n", "\n", text)
+        text = "\n".join(line.rstrip(" \t") for line in "".join(self.parts).split("\n"))
         return re.sub(r"\n{3,}", "\n\n", text).strip("\n")
 
 
@@ -595,9 +582,11 @@ def html_to_text(html: str, name: str = "page.html") -> str:
     """Visible text of an HTML page: scripts and styles dropped, lists numbered."""
     parser = _HtmlToText()
     try:
-        parser.feed(html)
+        safe = nh3.clean(html, tags=set(_STRUCTURE), clean_content_tags=set(_HIDDEN),
+                         attributes=_LIST_ATTRIBUTES, strip_comments=True, link_rel=None)
+        parser.feed(safe)
         parser.close()
-    except Exception as exc:  # html.parser on hostile input; never show a traceback
+    except Exception as exc:  # a parser's failure on hostile input; never show a traceback
         raise _html_damaged(name) from exc
     return clean_text(parser.text())
 
@@ -719,11 +708,12 @@ def _join_pages(pages: list[str]) -> tuple[str, tuple[PageSpan, ...]]:
     return "\n\n".join(pages), tuple(spans)
 
 
-_LETTERS = r"[^\W\d_]+"
-_WORD = re.compile(_LETTERS)
-_COMPOUND = re.compile(rf"{_LETTERS}-{_LETTERS}")
-_HYPHEN_BREAK = re.compile(rf"({_LETTERS})([-\u2010]+)[ \t]*\n[ \t]*({_LETTERS})")
-_PLAIN_BREAK = re.compile(rf"({_LETTERS})\n({_LETTERS})")
+# Whole words only (look-behind, possessive): linear time even on a page of one long "word".
+_LETTERS = r"(?<![^\W\d_])[^\W\d_]++"
+_WORD = re.compile(r"[^\W\d_]+")
+_COMPOUND = re.compile(rf"{_LETTERS}-[^\W\d_]+")
+_HYPHEN_BREAK = re.compile(rf"({_LETTERS})([-\u2010]++)[ \t]*+\n[ \t]*+([^\W\d_]+)")
+_PLAIN_BREAK = re.compile(rf"({_LETTERS})\n([^\W\d_]+)")
 # English prefixes that keep their hyphen ("self-determination", "non-governmental").
 _HYPHEN_PREFIXES = frozenset({"self", "non", "ex", "well", "cross", "so", "all", "half",
                               "quasi", "anti", "long", "short", "full", "low", "high"})

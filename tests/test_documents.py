@@ -1,0 +1,453 @@
+"""Reading drafts: formats, encodings, refusals (exact messages), pages, limits."""
+from __future__ import annotations
+
+import io
+import socket
+import urllib.request
+import zipfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+
+import docx
+import pypdf
+import pypdfium2
+import pytest
+import weasyprint
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from checklist.documents import (
+    MB,
+    Document,
+    Limits,
+    PageSpan,
+    detect_language,
+    document_from_text,
+    read_document,
+    read_file,
+)
+from checklist.errors import DocumentError
+
+UK = "Сторони звільняють усіх утримуваних осіб, включно з цивільними, протягом 30 днів."
+RU = "Стороны освобождают всех удерживаемых лиц, включая гражданских, в течение 30 дней."
+EN = "The parties shall release all detained persons within 30 days of the signature."
+HINT = "upload a .txt, .md, .docx, .pdf or .html file, or paste the text."
+
+
+def refusal(data: bytes, name: str, limits: Limits | None = None) -> str:
+    with pytest.raises(DocumentError) as info:
+        read_document(data, name, limits)
+    return str(info.value)
+
+
+def pdf_from_html(body: str, css: str = "") -> bytes:
+    """A PDF typeset by WeasyPrint from a fragment of HTML (no base_url: nothing fetched)."""
+    page = ("<html><head><style>@page { size: A6; margin: 1cm } "
+            "body { font-family: 'DejaVu Sans'; font-size: 10pt } "
+            f".break {{ break-before: page }} {css}</style></head><body>{body}</body></html>")
+    return weasyprint.HTML(string=page).write_pdf()
+
+
+@pytest.fixture(scope="module")
+def three_pages() -> bytes:
+    return pdf_from_html(
+        "<p>First page: the ceasefire begins at midnight.</p>"
+        "<p class='break'>Second page: all detained persons are released.</p>"
+        "<p class='break'>Third page: humanitarian corridors open.</p>"
+    )
+
+
+def numbered_docx() -> bytes:
+    """A .docx whose numbers exist only as Word's automatic numbering (two levels)."""
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    numbering.insert(0, parse_xml(
+        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="42">'
+        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/></w:lvl>'
+        '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="lowerLetter"/><w:lvlText w:val="(%2)"/></w:lvl>'
+        '</w:abstractNum>'))
+    numbering.append(parse_xml(
+        f'<w:num {nsdecls("w")} w:numId="42"><w:abstractNumId w:val="42"/></w:num>'))
+
+    def item(text: str, level: int) -> None:
+        paragraph = document.add_paragraph(text)
+        paragraph._p.get_or_add_pPr().append(parse_xml(
+            f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="42"/></w:numPr>'))
+
+    document.add_paragraph("Ceasefire agreement")
+    item("All detained persons shall be released.", 0)
+    item("civilians first;", 1)
+    item("then combatants.", 1)
+    item("Humanitarian access shall be granted.", 0)
+    document.add_paragraph("Signed by the parties.", style="List Bullet")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def docx_with(parts: dict[str, bytes | int]) -> bytes:
+    """A zip with the given members; an int member is that many zero bytes, streamed."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in parts.items():
+            if isinstance(content, int):
+                with archive.open(name, "w", force_zip64=True) as member:
+                    chunk = bytes(MB)
+                    for _ in range(content // MB):
+                        member.write(chunk)
+            else:
+                archive.writestr(name, content)
+    return out.getvalue()
+
+
+# ------------------------------------------------------------------------- plain text
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be",
+                                      "cp1251"])
+@pytest.mark.parametrize("text, language", [(UK, "uk"), (RU, "ru")], ids=["uk", "ru"])
+def test_text_encodings_are_detected(encoding: str, text: str, language: str) -> None:
+    data = ("Проект\r\n" + text + "\r\n").encode(encoding)
+    if encoding in ("utf-16-le", "utf-16-be"):
+        data = ("\ufeff" + "Проект\r\n" + text + "\r\n").encode(encoding)  # explicit BOM
+    doc = read_document(data, "draft.txt")
+    assert doc.text == "Проект\n" + text + "\n"
+    assert (doc.format, doc.language) == ("txt", language)
+
+
+def test_bomless_utf16_is_recognised_by_its_nul_bytes() -> None:
+    for encoding in ("utf-16-le", "utf-16-be"):
+        assert read_document(UK.encode(encoding), "draft.txt").text == UK
+
+
+def test_latin_code_page_is_decoded() -> None:
+    text = "Cessez-le-feu : libération des détenus, accès humanitaire garanti."
+    assert read_document(text.encode("cp1252"), "projet.txt").text == text
+
+
+def test_text_is_nfc_without_control_characters() -> None:
+    data = b"Cafe\xcc\x81\x07 and\ttab\x0cnext"
+    doc = read_document(data, "draft.md")
+    assert doc.text == "Café and\ttab\nnext"
+    assert doc.format == "md"
+
+
+def test_document_records_hash_and_name() -> None:
+    data = EN.encode()
+    doc = read_document(data, "draft.txt")
+    assert doc == Document("draft.txt", EN, "txt", "en", doc.sha256, ())
+    assert len(doc.sha256) == 64 and doc.page_at(0) is None
+
+
+def test_pasted_text() -> None:
+    doc = document_from_text("Article 1\r\nCafe\u0301\x00 " + EN)
+    assert doc.text == "Article 1\nCafé " + EN
+    assert (doc.name, doc.format, doc.language) == ("pasted text", "txt", "en")
+    with pytest.raises(DocumentError, match="^The text is empty: paste the draft's text"):
+        document_from_text(" \n\t")
+
+
+@pytest.mark.parametrize("text, language", [
+    (UK, "uk"), (RU, "ru"), (EN, "en"),
+    ("Waffenstillstand sofort, Freilassung der Gefangenen.", "und"),
+    ("12345 ...", "und"),
+    ("Мир.", "und"),
+])
+def test_detect_language(text: str, language: str) -> None:
+    assert detect_language(text) == language
+
+
+def test_read_file(tmp_path) -> None:
+    path = tmp_path / "draft.txt"
+    path.write_bytes(EN.encode())
+    assert read_file(path).name == "draft.txt"
+    assert read_file(str(path)).text == EN
+    with pytest.raises(DocumentError, match=r"missing\.txt: cannot read the file .*; check the path\.$"):
+        read_file(tmp_path / "missing.txt")
+
+
+def test_read_file_checks_size_before_reading(tmp_path) -> None:
+    path = tmp_path / "big.txt"
+    path.write_bytes(b"a" * 2048)
+    with pytest.raises(DocumentError) as info:
+        read_file(path, Limits(max_bytes=1024))
+    assert str(info.value) == ("big.txt: the file is 2 KB; the limit is 1 KB. "
+                               "Split the draft or raise the limit.")
+
+
+# ------------------------------------------------------------------------------ HTML
+
+
+def test_html_without_fetching_or_running_anything(monkeypatch) -> None:
+    def no_network(*args, **kwargs):
+        raise AssertionError("network access attempted")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.setattr(urllib.request, "urlopen", no_network)
+    page = b"""<!DOCTYPE html><html><head><title>Hidden title</title>
+    <link rel="stylesheet" href="https://example.org/style.css">
+    <script src="https://example.org/x.js"></script><style>p { color: red }</style></head>
+    <body><script>document.write("injected")</script><noscript>enable js</noscript>
+    <h1>Ceasefire&nbsp;draft</h1><p>Article 1 &amp; 2<br>next line
+    <img src="https://example.org/track.png" alt="tracker"></p>
+    <ol start="3"><li>Release <b>all</b> detainees<ol><li>children</li><li value="5">women</li></ol></li>
+    <li>Open corridors</li></ol><ul><li>annex</li></ul>
+    <iframe src="https://example.org/frame"></iframe><template>hidden</template></body></html>"""
+    doc = read_document(page, "draft.html")
+    assert doc.format == "html"
+    assert doc.text == ("Ceasefire draft\n\nArticle 1 & 2\nnext line\n\n"
+                        "3. Release all detainees\n    (a) children\n    (e) women\n"
+                        "4. Open corridors\n- annex")
+    for hidden in ("injected", "Hidden title", "enable js", "color", "tracker", "hidden"):
+        assert hidden not in doc.text
+
+
+def test_pdf_named_file_that_is_really_html() -> None:
+    page = b"<!doctype html><html><body><p>Release all detainees.</p></body></html>"
+    doc = read_document(page, "draft.pdf")
+    assert (doc.format, doc.text, doc.pages) == ("html", "Release all detainees.", ())
+
+
+def test_html_in_windows_1251() -> None:
+    page = f"<html><body><p>{UK}</p></body></html>".encode("cp1251")
+    doc = read_document(page, "draft.htm")
+    assert (doc.text, doc.language) == (UK, "uk")
+
+
+def test_html_fragment_is_sniffed_unless_named_txt() -> None:
+    assert read_document(b"<p>Release&nbsp;all.</p>", "draft").format == "html"
+    assert read_document(b"<p>Release all.</p>", "draft.txt").text == "<p>Release all.</p>"
+
+
+# ------------------------------------------------------------------------------- PDF
+
+
+def test_pdf_pages(three_pages: bytes) -> None:
+    doc = read_document(three_pages, "draft.pdf")
+    assert doc.format == "pdf" and doc.language == "en"
+    assert [span.page for span in doc.pages] == [1, 2, 3]
+    assert doc.pages[0].start == 0 and doc.pages[-1].end == len(doc.text)
+    assert all(a.end == b.start for a, b in zip(doc.pages, doc.pages[1:]))
+    for page, marker in ((1, "ceasefire begins"), (2, "detained persons"), (3, "corridors")):
+        assert doc.page_at(doc.text.index(marker)) == page
+    assert doc.text.split("\n\n")[1].replace("\n", " ") == (
+        "Second page: all detained persons are released.")
+    assert doc.page_at(len(doc.text)) is None
+
+
+def test_pdf_hyphenation_is_undone() -> None:
+    pdf = pdf_from_html(
+        "<p class='narrow'>Every de&shy;tained per&shy;son</p>"
+        "<p>Release of all detai-<br>ned persons, Anglo-<br>French monitors, self-<br>"
+        "determination, ﬁnal text.</p>",
+        css=".narrow { width: 2.2cm; hyphens: manual }")
+    raw = "".join(page.get_textpage().get_text_range() for page in pypdfium2.PdfDocument(pdf))
+    assert "de\u2010\r\ntained" in raw and "detai\ufffened" in raw  # hyphens at line ends
+    doc = read_document(pdf, "draft.pdf")
+    assert "Every de-\ntained" not in doc.text and "detained" in doc.text.split("\n\n")[0]
+    assert "all detained persons" in doc.text
+    assert "Anglo-French monitors" in doc.text
+    assert "self-determination" in doc.text
+    assert "final text" in doc.text  # NFKC undoes the ligature
+
+
+def test_pdf_word_split_without_hyphen_is_joined_only_when_safe() -> None:
+    pdf = pdf_from_html("<p>All detained persons.<br>Release detai<br>ned now, in<br>to "
+                        "the town.</p>")
+    text = read_document(pdf, "draft.pdf").text
+    assert "Release detained now" in text
+    assert "in\nto the town" in text
+
+
+def test_pdf_extraction_is_thread_safe(three_pages: bytes) -> None:
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        texts = set(pool.map(lambda _: read_document(three_pages, "d.pdf").text, range(12)))
+    assert len(texts) == 1
+
+
+def test_encrypted_pdf_is_refused(three_pages: bytes) -> None:
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(three_pages)))
+    writer.encrypt(user_password="secret", owner_password="owner")
+    out = io.BytesIO()
+    writer.write(out)
+    assert refusal(out.getvalue(), "draft.pdf") == (
+        "draft.pdf: this PDF is protected by a password; save an unprotected copy and upload "
+        "that, or paste the text.")
+
+
+DAMAGED_PDF = ("draft.pdf: this PDF is damaged or incomplete and cannot be read; export it "
+               "again from the original, or paste the text.")
+
+
+def test_truncated_pdf_is_refused(three_pages: bytes) -> None:
+    assert refusal(three_pages[: len(three_pages) // 2], "draft.pdf") == DAMAGED_PDF
+
+
+def test_corrupt_pdf_is_refused() -> None:
+    assert refusal(b"%PDF-1.7\nthis is not a PDF body\n%%EOF\n", "draft.pdf") == DAMAGED_PDF
+
+
+def test_pdf_with_too_many_pages_is_refused(three_pages: bytes) -> None:
+    assert refusal(three_pages, "draft.pdf", Limits(max_pdf_pages=2)) == (
+        "draft.pdf: this PDF has 3 pages; the limit is 2 pages. "
+        "Split the draft or raise the limit.")
+
+
+def test_pdf_without_text_layer_is_refused() -> None:
+    assert refusal(pdf_from_html("<div style='height: 3cm; background: black'></div>"),
+                   "scan.pdf") == (
+        "scan.pdf: this PDF has no text layer (it is probably scanned images); "
+        "run OCR on it or paste the text.")
+
+
+# ------------------------------------------------------------------------------ DOCX
+
+
+def test_docx_automatic_numbering_is_written_out() -> None:
+    doc = read_document(numbered_docx(), "draft.docx")
+    assert doc.format == "docx" and doc.language == "en"
+    assert doc.text == ("Ceasefire agreement\n\n"
+                        "1. All detained persons shall be released.\n"
+                        "    (a) civilians first;\n"
+                        "    (b) then combatants.\n"
+                        "2. Humanitarian access shall be granted.\n"
+                        "- Signed by the parties.")
+
+
+def test_docx_zip_bomb_is_refused_before_unpacking() -> None:
+    bomb = docx_with({"[Content_Types].xml": b"<Types/>", "word/document.xml": 200 * MB})
+    assert len(bomb) < 1 * MB
+    assert refusal(bomb, "draft.docx") == (
+        "draft.docx: this .docx file would unpack to 200 MB, more than the 100 MB limit, "
+        "so it was not opened; save it again from Word, or paste the text.")
+
+
+def test_docx_part_compressed_like_a_zip_bomb_is_refused() -> None:
+    bomb = docx_with({"word/document.xml": 4 * MB})
+    assert refusal(bomb, "draft.docx") == (
+        "draft.docx: this .docx file has a part compressed more than 200 times, as zip bombs "
+        "are, so it was not opened; save it again from Word, or paste the text.")
+    assert "would unpack" in refusal(bomb, "draft.docx", Limits(max_docx_uncompressed=MB))
+
+
+DAMAGED_DOCX = ("draft.docx: this Word document is damaged or incomplete and cannot be read; "
+                "save it again from Word, or paste the text.")
+
+
+def test_truncated_docx_is_refused() -> None:
+    data = numbered_docx()
+    assert refusal(data[: len(data) // 2], "draft.docx") == DAMAGED_DOCX
+
+
+def test_docx_with_broken_xml_is_refused() -> None:
+    assert refusal(docx_with({"word/document.xml": b"<w:document"}), "draft.docx") == DAMAGED_DOCX
+
+
+def test_empty_docx_is_refused() -> None:
+    out = io.BytesIO()
+    docx.Document().save(out)
+    assert refusal(out.getvalue(), "draft.docx") == (
+        "draft.docx: no text was found in the file; check that it is the right file, "
+        "or paste the text.")
+
+
+# -------------------------------------------------------------------------- refusals
+
+
+@pytest.mark.parametrize("data, name, what", [
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "draft.png", "a PNG image"),
+    (b"\xff\xd8\xff\xe0\x00\x10JFIF", "draft.pdf", "a JPEG image"),
+    (b"GIF89a\x01\x00\x01\x00", "draft.txt", "a GIF image"),
+    (b"\x7fELF\x02\x01\x01\x00", "draft.docx", "a program (ELF executable)"),
+    (b"Release all\x00\x00 detainees\x00", "draft.txt", "an unrecognised binary file"),
+    (bytes(range(256)) * 4, "draft", "an unrecognised binary file"),
+], ids=["png", "jpeg", "gif", "elf", "nul", "binary"])
+def test_binary_files_are_refused(data: bytes, name: str, what: str) -> None:
+    assert refusal(data, name) == f"{name}: this is {what}, not a text document; {HINT}"
+
+
+def test_png_refusal_message_as_in_the_issue() -> None:
+    assert refusal(b"\x89PNG\r\n\x1a\n", "draft.png") == (
+        "draft.png: this is a PNG image, not a text document; upload a .txt, .md, .docx, "
+        ".pdf or .html file, or paste the text.")
+
+
+def test_zip_that_is_not_docx_is_refused() -> None:
+    assert refusal(docx_with({"notes.txt": b"hello"}), "draft.docx") == (
+        f"draft.docx: this is a ZIP archive without a Word document inside, not a text "
+        f"document; {HINT}")
+
+
+def test_too_large_file_is_refused() -> None:
+    data = b"a" * int(25.3 * MB)
+    assert refusal(data, "draft.txt") == (
+        "draft.txt: the file is 25.3 MB; the limit is 20 MB. Split the draft or raise the limit.")
+
+
+def test_too_large_by_a_little_shows_bytes() -> None:
+    assert refusal(b"a" * (MB + 1), "draft.txt", Limits(max_bytes=MB)) == (
+        "draft.txt: the file is 1,048,577 bytes; the limit is 1,048,576 bytes. "
+        "Split the draft or raise the limit.")
+
+
+def test_too_many_characters_is_refused() -> None:
+    assert refusal(EN.encode(), "draft.txt", replace(Limits(), max_characters=10)) == (
+        f"draft.txt: the text has {len(EN)} characters; the limit is 10. "
+        "Split the draft or raise the limit.")
+
+
+def test_empty_file_is_refused() -> None:
+    assert refusal(b"", "draft.txt") == (
+        "draft.txt: the file is empty; choose the file that contains the draft, "
+        "or paste the text.")
+
+
+@pytest.mark.parametrize("data, name", [
+    (b" \r\n\t\r\n", "draft.txt"),
+    (b"<html><head><title>x</title></head><body><script>x()</script></body></html>", "d.html"),
+])
+def test_file_without_text_is_refused(data: bytes, name: str) -> None:
+    assert refusal(data, name) == (
+        f"{name}: no text was found in the file; check that it is the right file, "
+        "or paste the text.")
+
+
+def test_undecodable_text_is_refused() -> None:
+    data = b"Article 1 " + bytes([0x81, 0x8D, 0x8F, 0x90, 0x9D]) * 3
+    assert refusal(data, "draft.txt") == (
+        "draft.txt: the text encoding could not be recognised; save the file as UTF-8 text "
+        "and upload it again, or paste the text.")
+
+
+def test_unprintable_file_name_is_shown_safely() -> None:
+    assert refusal(b"", "") .startswith("unnamed file: the file is empty")
+    assert refusal(b"", "a\nb.txt").startswith("a?b.txt: the file is empty")
+
+
+def test_limits_defaults() -> None:
+    assert Limits() == Limits(max_bytes=20 * MB, max_pdf_pages=1000,
+                              max_docx_uncompressed=100 * MB, max_docx_ratio=200,
+                              max_characters=5_000_000)
+    assert PageSpan(1, 0, 5) == PageSpan(page=1, start=0, end=5)
+
+
+# ------------------------------------------------------------------------ properties
+
+PREFIXES = [b"", b"%PDF-1.7\n", b"PK\x03\x04", b"PK\x05\x06", b"\xef\xbb\xbf", b"\xff\xfe",
+            b"\xfe\xff", b"<html><body><ol start='x'><li>", b"\x89PNG\r\n\x1a\n", b"{\\rtf1"]
+NAMES = st.one_of(st.sampled_from(["d.txt", "d.md", "d.pdf", "d.docx", "d.html", "d.png", ""]),
+                  st.text(max_size=20))
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(prefix=st.sampled_from(PREFIXES), body=st.binary(max_size=2048), name=NAMES)
+def test_arbitrary_bytes_never_raise_anything_but_document_error(prefix, body, name) -> None:
+    try:
+        doc = read_document(prefix + body, name)
+    except DocumentError as exc:
+        assert str(exc) and "\n" not in str(exc)
+    else:
+        assert doc.text.strip()
+        assert not any(c < " " and c not in "\n\t" for c in doc.text)
