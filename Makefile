@@ -19,9 +19,10 @@ setup: $(STAMP)
 system-deps:
 	@bash .ci/system-deps
 
+# Assess the bundled sample, write the reports to out/, then serve the web app with the
+# sample stored on http://127.0.0.1:5000/ (Ctrl+C stops it).
 demo: $(STAMP)
-	@mkdir -p out
-	$(BIN)/checklist demo --out out
+	$(BIN)/checklist demo --out out --serve
 
 test: $(STAMP)
 	$(BIN)/pytest

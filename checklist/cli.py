@@ -176,9 +176,9 @@ def demo(out_dir, serve, port):
     for path in written:
         click.echo(f"  {path}")
     if serve:
-        from .web.cli import run_server
+        from .web.cli import serve as serve_cmd
 
-        run_server(host="127.0.0.1", port=port, sample=sample)
+        click.get_current_context().invoke(serve_cmd, host="127.0.0.1", port=port, sample=True)
 
 
 @main.command()
@@ -342,6 +342,14 @@ def eval_cmd(corpus, gold, rules_opt, as_json):
     else:
         click.echo(format_text(m))
 
+
+def _add_web_commands():
+    from .web.cli import serve
+
+    main.add_command(serve)
+
+
+_add_web_commands()
 
 if __name__ == "__main__":  # pragma: no cover
     main()

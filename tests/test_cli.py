@@ -29,7 +29,7 @@ def test_version(run):
 
 def test_every_command_has_help_with_an_example(run):
     for cmd in (["provisions"], ["assess"], ["compare"], ["rules", "list"], ["rules", "show"], ["rules", "test"],
-                ["rules", "coverage"], ["eval"], ["demo"]):
+                ["rules", "coverage"], ["eval"], ["demo"], ["serve"]):
         r = run(*cmd, "--help")
         assert r.exit_code == 0
         assert "Example: checklist" in r.output, cmd
@@ -39,7 +39,7 @@ def test_readme_mentions_every_command():
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
     for cmd in ("checklist provisions", "checklist assess", "checklist rules list", "checklist rules show",
                 "checklist rules test", "checklist rules coverage", "checklist compare", "checklist eval",
-                "checklist demo"):
+                "checklist demo", "checklist serve"):
         assert cmd in readme, cmd
 
 
