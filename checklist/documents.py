@@ -72,7 +72,7 @@ class Limits:
     max_pdf_pages: int = 1000
     max_docx_uncompressed: int = 100 * MB   # sum of the sizes of a .docx's unpacked parts
     max_docx_ratio: int = 200               # a part bigger than 1 MB compressed more than this
-    max_characters: int = 5_000_000         # of extracted text
+    max_characters: int = 20_000_000        # of extracted text (a 20 MB text file fits)
 
 
 # ---------------------------------------------------------------------------------------
