@@ -81,8 +81,8 @@ class Limits:
 _UPLOAD_HINT = "upload a .txt, .md, .docx, .pdf or .html file, or paste the text"
 
 
-def _refuse(name: str, problem: str) -> DocumentError:
-    return DocumentError(f"{_display_name(name)}: {problem}")
+def _refuse(name: str, problem: str, kind: str = "unreadable") -> DocumentError:
+    return DocumentError(f"{_display_name(name)}: {problem}", kind)
 
 
 def _display_name(name: str) -> str:
@@ -92,7 +92,7 @@ def _display_name(name: str) -> str:
 
 
 def _not_text(name: str, what: str) -> DocumentError:
-    return _refuse(name, f"this is {what}, not a text document; {_UPLOAD_HINT}.")
+    return _refuse(name, f"this is {what}, not a text document; {_UPLOAD_HINT}.", "unsupported")
 
 
 def _too_big(name: str, size: int, limit: int) -> DocumentError:
@@ -100,7 +100,7 @@ def _too_big(name: str, size: int, limit: int) -> DocumentError:
     if shown == shown_limit:
         shown, shown_limit = f"{size:,} bytes", f"{limit:,} bytes"
     return _refuse(name, f"the file is {shown}; the limit is {shown_limit}. "
-                         "Split the draft or raise the limit.")
+                         "Split the draft or raise the limit.", "too_large")
 
 
 def _format_size(n: int) -> str:
@@ -123,7 +123,7 @@ def _no_text(name: str) -> DocumentError:
 
 def _too_many_characters(name: str, count: int, limit: int) -> DocumentError:
     return _refuse(name, f"the text has {count:,} characters; the limit is {limit:,}. "
-                         "Split the draft or raise the limit.")
+                         "Split the draft or raise the limit.", "too_large")
 
 
 def _undecodable(name: str) -> DocumentError:
@@ -143,7 +143,7 @@ def _pdf_damaged(name: str) -> DocumentError:
 
 def _pdf_too_many_pages(name: str, count: int, limit: int) -> DocumentError:
     return _refuse(name, f"this PDF has {count:,} pages; the limit is {limit:,} pages. "
-                         "Split the draft or raise the limit.")
+                         "Split the draft or raise the limit.", "too_large")
 
 
 def _pdf_no_text_layer(name: str) -> DocumentError:

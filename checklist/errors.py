@@ -11,7 +11,19 @@ class ChecklistError(Exception):
 
 
 class DocumentError(ChecklistError):
-    """A draft could not be read (wrong type, too large, encrypted, empty...)."""
+    """A draft could not be read (wrong type, too large, encrypted, empty...).
+
+    ``kind`` says which, for callers that map errors to codes (the web app: 415 for
+    "unsupported", 413 for "too_large", 422 otherwise): "unsupported" (not a text document),
+    "too_large" (over a size, page or character limit) or "unreadable" (everything else)."""
+
+    KINDS = ("unsupported", "too_large", "unreadable")
+
+    def __init__(self, message, kind="unreadable"):
+        super().__init__(message)
+        if kind not in self.KINDS:
+            raise ValueError(f"kind must be one of {self.KINDS}")
+        self.kind = kind
 
 
 class RuleError(ChecklistError):

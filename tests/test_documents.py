@@ -451,3 +451,16 @@ def test_arbitrary_bytes_never_raise_anything_but_document_error(prefix, body, n
     else:
         assert doc.text.strip()
         assert not any(c < " " and c not in "\n\t" for c in doc.text)
+
+
+def test_error_kinds_for_callers_that_map_codes() -> None:
+    from checklist.errors import DocumentError
+
+    def kind(data, name, limits=None):
+        with pytest.raises(DocumentError) as exc:
+            read_document(data, name, limits)
+        return exc.value.kind
+
+    assert kind(b"\x89PNG\r\n\x1a\n" + b"\0" * 64, "a.png") == "unsupported"
+    assert kind(b"x" * 100, "a.txt", replace(Limits(), max_bytes=10)) == "too_large"
+    assert kind(b"", "a.txt") == "unreadable"
