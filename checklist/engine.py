@@ -412,7 +412,13 @@ class Matcher:
     # -- shared language qualifiers
 
     def weak(self, unit: Unit) -> list[str]:
-        return self.surface(self.spans("weak", {}, unit.ranges()))
+        """Weak wording, except a permission granted to people ("residents may stay")."""
+        weak = self.spans("weak", {}, unit.ranges())
+        if not weak:
+            return []
+        voids = self.spans("weak_void", {}, unit.ranges())
+        kept = [w for w in weak if not any(0 <= w[0] - v[1] <= 1 for v in voids)]
+        return self.surface(kept)
 
     def conditional(self, unit: Unit) -> list[str]:
         conds = self.spans("conditional", {}, unit.ranges())
