@@ -46,24 +46,26 @@ def test_migrations_are_idempotent(tmp_path):
 
 
 def test_a_new_migration_is_applied_once(db, monkeypatch):
-    def m002(d):
-        d.execute("CREATE TABLE reviews (id INTEGER PRIMARY KEY, finding_id INTEGER NOT NULL"
+    def m_next(d):
+        d.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, finding_id INTEGER NOT NULL"
                   " REFERENCES findings(id) ON DELETE CASCADE, note TEXT)")
-    monkeypatch.setattr(storage, "MIGRATIONS", storage.MIGRATIONS + [(2, "reviews", m002)])
-    assert storage.migrate(db) == [2]
+    version = storage.MIGRATIONS[-1][0] + 1
+    monkeypatch.setattr(storage, "MIGRATIONS", storage.MIGRATIONS + [(version, "notes", m_next)])
+    assert storage.migrate(db) == [version]
     assert storage.migrate(db) == []
-    assert "reviews" in db.table_names()
+    assert "notes" in db.table_names()
 
 
 def test_a_failing_migration_leaves_no_trace(db, monkeypatch):
     def broken(d):
         d.execute("CREATE TABLE half_done (id INTEGER)")
         raise RuntimeError("boom")
-    monkeypatch.setattr(storage, "MIGRATIONS", storage.MIGRATIONS + [(2, "broken", broken)])
+    last = storage.MIGRATIONS[-1][0]
+    monkeypatch.setattr(storage, "MIGRATIONS", storage.MIGRATIONS + [(last + 1, "broken", broken)])
     with pytest.raises(RuntimeError):
         storage.migrate(db)
     assert "half_done" not in db.table_names()
-    assert storage.schema_version(db) == 1
+    assert storage.schema_version(db) == last
 
 
 def test_save_and_read_back(db, saved):
