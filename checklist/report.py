@@ -60,6 +60,8 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
 MAX_QUOTES = 6            # quotes shown per demand; further provisions are listed by reference
 MAX_QUOTE_CHARS = 900     # a longer quote is cut, with an ellipsis
 CSV_COLUMNS = ("demand", "title", "rule_set", "theme", "status", "section", "reasons", "provisions", "quotes")
+# appended when the assessment has reviews (``machine_status`` on its results)
+CSV_REVIEW_COLUMNS = ("machine_status", "reviewed", "reviewer", "review_reason", "reviewed_at", "needs_rereview")
 
 
 def templates_dir() -> Path:
@@ -180,6 +182,8 @@ def _result_view(r: dict, library, themes: dict) -> dict:
         "machine_status": machine if review and machine and machine != r["status"] else None,
         "machine_word": STATUS_WORDS.get(machine, machine) if machine else None,
         "review_date": _display_date(review.get("at")) if review and review.get("at") else None,
+        "needs_rereview": bool(review and review.get("needs_rereview")),
+        "audit": [dict(x, date=_display_date(x["at"])) for x in r.get("audit") or ()],
     }
 
 
@@ -342,14 +346,20 @@ def render_csv(a: dict) -> str:
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(CSV_COLUMNS)
+    reviewed = any("machine_status" in r for r in a["results"])
+    writer.writerow(CSV_COLUMNS + (CSV_REVIEW_COLUMNS if reviewed else ()))
     for r in a["results"]:
-        writer.writerow([_cell(v) for v in (
+        row = [
             r["demand"], r["title"], r["rule_set"], r["theme"], r["status"], r["section"],
             " | ".join(x["text"] for x in r["reasons"]),
             " | ".join(dict.fromkeys(e["provision"] for e in r["evidence"])),
             " | ".join(" ".join(e["quote"].split()) for e in r["evidence"]),
-        )])
+        ]
+        if reviewed:
+            rv = r.get("review") or {}
+            row += [r.get("machine_status", r["status"]), "reviewed" if rv else "", rv.get("reviewer", ""),
+                    rv.get("reason", ""), rv.get("at", ""), "needs re-review" if rv.get("needs_rereview") else ""]
+        writer.writerow([_cell(v) for v in row])
     return out.getvalue()
 
 
@@ -426,4 +436,6 @@ def _review_line(r: dict) -> str:
     when = f" on {r['review_date']}" if r.get("review_date") else ""
     why = f": {rv['reason']}" if rv.get("reason") else ""
     machine = f" (automatic reading: {r['machine_word']})" if r.get("machine_word") and r["machine_status"] else ""
-    return f"Reviewed{who}{when}{why}{machine}"
+    again = " Needs re-review: carried over from the previous version, whose wording changed." \
+        if r.get("needs_rereview") else ""
+    return f"Reviewed{who}{when}{why}{machine}{again}"

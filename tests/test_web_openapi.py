@@ -45,7 +45,7 @@ def test_every_api_route_is_documented(app, spec):
         if rule.rule.startswith("/api/v1/"):
             path = rule.rule.removeprefix("/api/v1")
             path = path.replace("<int:assessment_id>", "{assessment_id}").replace(
-                "<int:document_id>", "{document_id}").replace("<set_id>", "{set_id}").replace("<fmt>", "{format}")
+                "<int:document_id>", "{document_id}").replace("<int:review_id>", "{review_id}").replace("<set_id>", "{set_id}").replace("<fmt>", "{format}")
             for method in rule.methods - {"HEAD", "OPTIONS"}:
                 routes.add((path, method.lower()))
     documented = {(p, m) for p, ops in spec["paths"].items() for m in ops}

@@ -2,7 +2,7 @@
 marshmallow schemas in ``schemas.py``; every error has the one shape of ``errors.py``."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, jsonify, request, url_for
 from marshmallow import ValidationError
 from werkzeug.exceptions import BadRequest
 
@@ -33,6 +33,18 @@ def _load(schema, data) -> dict:
         fail(422, "The request is not valid: " + "; ".join(found), found)
 
 
+def _json_body(example: str) -> dict:
+    if request.mimetype != "application/json":
+        fail(415, "Send JSON (Content-Type: application/json).")
+    try:
+        body = request.get_json()
+    except BadRequest:
+        fail(400, "The request body is not valid JSON.")
+    if not isinstance(body, dict):
+        fail(422, f"The JSON body must be an object such as {example}.")
+    return body
+
+
 def _submission() -> service.Submission:
     if request.mimetype == "multipart/form-data":
         form = {k: request.form.getlist(k) if k == "rule_sets" else request.form[k] for k in request.form}
@@ -47,7 +59,7 @@ def _submission() -> service.Submission:
             fail(422, "Send the draft in a multipart field 'file', or its text in a field 'text'.")
         sub = service.Submission(title=fields["title"], rule_sets=fields["rule_sets"],
                                  document_kind=fields["document_kind"], store=fields["store"],
-                                 text=fields["text"])
+                                 text=fields["text"], previous_document_id=fields["previous_document_id"])
         if upload is not None:
             sub.data, sub.filename, sub.text = upload.read(), upload.filename or "unnamed file", None
         return sub
@@ -76,7 +88,7 @@ def create_assessment():
 
 def _stored(assessment_id: int):
     row, document = service.load(assessment_id)
-    body = {**row["result"], "id": row["id"], "document_id": row["document_id"],
+    body = {**service.reviewed(row), "id": row["id"], "document_id": row["document_id"],
             "title": document["title"], "created_at": row["created_at"],
             "urls": service.urls(row["id"])}
     return jsonify(schemas.StoredAssessmentSchema().dump(body))
@@ -90,6 +102,45 @@ def get_assessment(assessment_id: int):
 @bp.get("/assessments/<int:assessment_id>.<fmt>")
 def download(assessment_id: int, fmt: str):
     return service.download(assessment_id, fmt)
+
+
+@bp.post("/assessments/<int:assessment_id>/reviews")
+def add_review(assessment_id: int):
+    """Record a review of one demand, or its withdrawal: a new row in the audit trail."""
+    body = _json_body('{"demand": "tot-2025/1", "status": "partial", "reviewer": "...", "reason": "..."}')
+    fields = _load(schemas.ReviewRequestSchema(), body)
+    service.load(assessment_id)                       # 404 before any other complaint
+    review = service.add_review(assessment_id, **fields)
+    return jsonify(schemas.ReviewSchema().dump(review)), 201, {
+        "Location": url_for("api.get_review", review_id=review["id"], _external=True)}
+
+
+@bp.get("/assessments/<int:assessment_id>/reviews")
+def list_reviews(assessment_id: int):
+    """The audit trail: every review row of the assessment, oldest first."""
+    service.load(assessment_id)
+    return jsonify(schemas.ReviewListSchema().dump({"reviews": storage.list_reviews(get_db(), assessment_id)}))
+
+
+@bp.get("/reviews/<int:review_id>")
+def get_review(review_id: int):
+    review = storage.get_review(get_db(), review_id)
+    if review is None:
+        fail(404, f"There is no review {review_id}: it may have gone with its document.")
+    return jsonify(schemas.ReviewSchema().dump(review))
+
+
+@bp.post("/compare")
+def compare():
+    """Compare two stored assessments, or two pasted versions assessed in memory."""
+    body = _json_body('{"old_assessment_id": 1, "new_assessment_id": 2}')
+    fields = _load(schemas.CompareRequestSchema(), body)
+    if fields["old_assessment_id"] is not None:
+        result = service.compare_stored(fields["old_assessment_id"], fields["new_assessment_id"])
+    else:
+        result = service.compare_texts(fields["old_text"], fields["new_text"], fields["rule_sets"],
+                                       fields["document_kind"])
+    return jsonify(schemas.ComparisonSchema().dump(result))
 
 
 @bp.delete("/documents/<int:document_id>")

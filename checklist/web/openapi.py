@@ -13,6 +13,11 @@ COMPONENTS = (
     schemas.AssessmentSchema, schemas.UrlsSchema, schemas.StoredAssessmentSchema,
     schemas.ExampleSchema, schemas.DemandSchema, schemas.RuleSetSummarySchema,
     schemas.RuleSetSchema, schemas.RuleSetListSchema, schemas.ErrorSchema,
+    schemas.ReliedOnSchema, schemas.CurrentReviewSchema, schemas.AuditEntrySchema,
+    schemas.ReviewRequestSchema, schemas.ReviewSchema, schemas.ReviewListSchema,
+    schemas.CompareRequestSchema, schemas.DiffOpSchema, schemas.ProvisionChangeSchema,
+    schemas.DemandChangeSchema, schemas.NotComparedSchema, schemas.DirectionCountsSchema,
+    schemas.ComparisonSummarySchema, schemas.ProvisionPairSchema, schemas.ComparisonSchema,
 )
 
 
@@ -28,6 +33,8 @@ def field_schema(field: fields.Field) -> dict:
         out = {"type": "array", "items": field_schema(field.inner)}
     elif isinstance(field, fields.Integer):
         out = {"type": "integer"}
+    elif isinstance(field, fields.Float):
+        out = {"type": "number"}
     elif isinstance(field, fields.Boolean):
         out = {"type": "boolean"}
     elif isinstance(field, fields.String):
@@ -91,9 +98,11 @@ ERROR_WORDS = {
     400: "The body is not valid JSON.",
     401: "A token is configured and was not sent, or is wrong.",
     404: "No such id.",
+    405: "The method is not allowed here: reviews are never changed or deleted, only added to.",
     413: "The upload is too large.",
     415: "Wrong content type, or a file that is not a text document.",
-    422: "Invalid fields, an unknown rule set, or a draft that cannot be read.",
+    422: "Invalid fields, an unknown rule set or demand, a review without a reason, or a draft that "
+         "cannot be read.",
 }
 
 
@@ -144,6 +153,42 @@ def spec() -> dict:
                                                  "content": {media[f]: {"schema": _ref(schemas.AssessmentSchema)
                                                                         if f == "json" else {"type": "string"}}
                                                              for f in fmts}}}, 401, 404),
+            }},
+            "/assessments/{assessment_id}/reviews": {
+                "get": {
+                    "summary": "The audit trail of an assessment's reviews, oldest first",
+                    "operationId": "listReviews", "parameters": [id_param],
+                    "responses": _responses({"200": _json(schemas.ReviewListSchema, "Every review row.")},
+                                            401, 404),
+                },
+                "post": {
+                    "summary": "Review a demand's status, or withdraw the current review",
+                    "description": "Appends a row to the audit trail; rows are never changed or deleted "
+                                   "(PUT, PATCH and DELETE answer 405). The machine's status stays recorded.",
+                    "operationId": "addReview", "parameters": [id_param],
+                    "requestBody": {"required": True, "content": {
+                        "application/json": {"schema": _ref(schemas.ReviewRequestSchema)}}},
+                    "responses": _responses({
+                        "201": _json(schemas.ReviewSchema, "Recorded.") | {
+                            "headers": {"Location": {"schema": {"type": "string"}}}},
+                    }, 400, 401, 404, 415, 422),
+                },
+            },
+            "/reviews/{review_id}": {"get": {
+                "summary": "One review row", "operationId": "getReview",
+                "parameters": [{"name": "review_id", "in": "path", "required": True,
+                                "schema": {"type": "integer"}}],
+                "responses": _responses({"200": _json(schemas.ReviewSchema, "The review row.")}, 401, 404),
+            }},
+            "/compare": {"post": {
+                "summary": "Compare two versions of a draft",
+                "description": "Two stored assessments by id (their automatic readings, without re-running "
+                               "the engine), or two pasted texts assessed in memory (nothing is stored).",
+                "operationId": "compare",
+                "requestBody": {"required": True, "content": {
+                    "application/json": {"schema": _ref(schemas.CompareRequestSchema)}}},
+                "responses": _responses({"200": _json(schemas.ComparisonSchema, "The comparison.")},
+                                        400, 401, 404, 413, 415, 422),
             }},
             "/documents/{document_id}": {"delete": {
                 "summary": "Delete a document with all its assessments", "operationId": "deleteDocument",

@@ -13,8 +13,9 @@ from flask import (Blueprint, current_app, flash, redirect, render_template, req
 from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException
 
+from .. import compare as comparing
 from .. import report, storage
-from ..assessment import DOCUMENT_KINDS
+from ..assessment import DOCUMENT_KINDS, STATUS_ORDER
 from ..provisions import split_provisions
 from ..rules import bundled_library
 from . import service
@@ -58,7 +59,18 @@ def _form_context(values: dict | None = None, error: str | None = None, errors=(
     chosen = values.get("rule_sets") or [rs.id for rs in library.select()]
     return {"rule_sets": library.select(), "chosen": chosen, "kinds": KIND_LABELS,
             "values": values, "error": error, "errors": list(errors),
-            "max_mb": current_app.config["MAX_UPLOAD_MB"]}
+            "max_mb": current_app.config["MAX_UPLOAD_MB"],
+            "documents": storage.list_documents(get_db())}
+
+
+def _previous_id(value: str | None) -> int | None:
+    """The "new version of" select: empty for none, else a document id."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    if not value.isdigit():
+        fail(422, "Choose the earlier version from the list, or none.")
+    return int(value)
 
 
 @bp.post("/assessments")
@@ -66,7 +78,7 @@ def create():
     form = request.form
     values = {"title": form.get("title", "").strip(), "text": form.get("text", ""),
               "rule_sets": form.getlist("rule_sets"), "document_kind": form.get("document_kind", "agreement"),
-              "no_store": bool(form.get("no_store"))}
+              "no_store": bool(form.get("no_store")), "previous_document_id": form.get("previous_document_id", "")}
     upload = request.files.get("file")
     if upload is not None and not upload.filename:
         upload = None
@@ -78,7 +90,8 @@ def create():
         if len(values["title"]) > 200:
             fail(422, "The title is longer than 200 characters: shorten it.")
         sub = service.Submission(title=values["title"] or None, rule_sets=values["rule_sets"],
-                                 document_kind=values["document_kind"], store=not values["no_store"])
+                                 document_kind=values["document_kind"], store=not values["no_store"],
+                                 previous_document_id=_previous_id(values["previous_document_id"]))
         if upload is not None:
             sub.data, sub.filename = upload.read(), upload.filename
         elif values["text"].strip():
@@ -101,11 +114,45 @@ def create():
 
 
 @bp.get("/assessments/<int:assessment_id>", endpoint="report")
-def report_page(assessment_id: int):
+def report_page(assessment_id: int, review_error: dict | None = None):
     row, document = service.load(assessment_id)
     view = _report_context(service.for_report(row, document), document["text"],
                            title=document["title"], stored=True, row=row, document=document)
+    view["review_error"] = review_error
+    view["reviewer"] = session.get("reviewer", "")
     return render_template("web/report.html", **view)
+
+
+@bp.post("/assessments/<int:assessment_id>/reviews")
+def review(assessment_id: int):
+    """Set a demand's status with a reason, or withdraw the current review; back to the finding."""
+    form = request.form
+    action = form.get("action", "set")
+    values = {"demand": form.get("demand", ""), "status": form.get("status") or None,
+              "reviewer": form.get("reviewer", ""), "reason": form.get("reason", "")}
+    service.load(assessment_id)
+    try:
+        if action not in ("set", "withdraw"):
+            fail(422, f"Unknown action '{action}': 'set' a status, or 'withdraw' the review.")
+        if action == "withdraw":
+            values["status"] = None
+        elif values["status"] is None:
+            fail(422, "Choose the status the finding should have.")
+        saved = service.add_review(assessment_id, action=action, **values)
+    except HTTPException as exc:
+        if not hasattr(exc, "errors") or exc.code != 422:
+            raise
+        error = {**values, "action": action, "message": exc.description}
+        return report_page(assessment_id, review_error=error), 422
+    session["reviewer"] = saved["reviewer"]
+    if action == "withdraw":
+        flash(f"Withdrew the review of {saved['demand']}: it reads {saved['to_status']} again, as the "
+              "automatic reading has it.")
+    else:
+        flash(f"Recorded the review of {saved['demand']}: {saved['to_status']} "
+              f"(it read {saved['from_status']}).")
+    anchor = "d-" + re.sub(r"[^a-z0-9]+", "-", saved["demand"].lower()).strip("-")
+    return redirect(url_for("pages.report", assessment_id=assessment_id, _anchor=anchor), 303)
 
 
 @bp.get("/assessments/<int:assessment_id>.<fmt>")
@@ -124,7 +171,9 @@ def _report_context(result: dict, text: str, title: str | None, stored: bool,
         flag["anchor"] = draft.anchor_at(flag["start"])
     return {"r": view, "draft": draft.blocks(), "stored": stored, "row": row, "document": document,
             "title": title or result["document"]["name"], "formats": service.formats() if stored else [],
-            "kind_label": KIND_LABELS.get(result["document_kind"], result["document_kind"])}
+            "kind_label": KIND_LABELS.get(result["document_kind"], result["document_kind"]),
+            "statuses": STATUS_ORDER, "status_words": report.STATUS_WORDS, "review_error": None,
+            "reviewer": ""}
 
 
 def _all_results(view: dict):
@@ -236,8 +285,94 @@ def rule_sets():
 
 @bp.get("/history")
 def history():
-    return render_template("web/history.html", documents=storage.list_documents(get_db()),
-                           kinds=KIND_LABELS)
+    documents = storage.list_documents(get_db())
+    latest = {d["id"]: d["assessments"][0]["id"] for d in documents if d["assessments"]}
+    names = {d["id"]: d["title"] or d["filename"] for d in documents}
+    for d in documents:
+        d["previous_latest"] = latest.get(d["previous_id"])
+        d["previous_name"] = names.get(d["previous_id"])
+        for a, before in zip(d["assessments"], d["assessments"][1:]):
+            a["before"] = before["id"]              # the same draft's assessment before this one
+    return render_template("web/history.html", documents=documents, kinds=KIND_LABELS)
+
+
+# ---------------------------------------------------------------- compare
+
+
+def _assessment_choices(documents: list[dict]) -> list[dict]:
+    out = []
+    for d in documents:
+        for a in d["assessments"]:
+            date = a["created_at"].replace("T", " ").replace("+00:00", " UTC")
+            out.append({"id": a["id"], "label": f"{d['title'] or d['filename']} — report {a['id']}, {date}"})
+    return out
+
+
+def _compare_context(old: int | None = None, new: int | None = None, comparison: dict | None = None,
+                     error: str | None = None, errors=(), values: dict | None = None) -> dict:
+    documents = storage.list_documents(get_db())
+    return {"choices": _assessment_choices(documents), "old": old, "new": new,
+            "comparison": Markup(comparing.render_html(comparison, standalone=False)) if comparison else None,
+            "summary": comparison["summary"] if comparison else None,
+            "error": error, "errors": list(errors), "values": values or {},
+            "max_mb": current_app.config["MAX_UPLOAD_MB"]}
+
+
+@bp.get("/compare")
+def compare():
+    """Pick two stored assessments (``?old=&new=``) and read what changed."""
+    old, new = request.args.get("old", type=int), request.args.get("new", type=int)
+    if old is None or new is None:
+        return render_template("web/compare.html", **_compare_context(old, new))
+    if old == new:
+        return render_template("web/compare.html", **_compare_context(
+            old, new, error="Choose two different assessments.")), 422
+    try:
+        comparison = service.compare_stored(old, new)
+    except HTTPException as exc:
+        if not hasattr(exc, "errors") or exc.code != 422:
+            raise
+        return render_template("web/compare.html", **_compare_context(old, new, error=exc.description)), 422
+    return render_template("web/compare.html", **_compare_context(old, new, comparison))
+
+
+@bp.post("/compare")
+def compare_new_version():
+    """A new version of a stored draft, pasted or uploaded: assessed with the stored
+    assessment's rule sets and kind, stored as a new version (its reviews carried over) unless
+    asked not to, and compared."""
+    form = request.form
+    values = {"text": form.get("text", ""), "title": form.get("title", "").strip(),
+              "no_store": bool(form.get("no_store")), "old": form.get("old", type=int)}
+    upload = request.files.get("file")
+    if upload is not None and not upload.filename:
+        upload = None
+    try:
+        if values["old"] is None:
+            fail(422, "Choose the stored assessment of the earlier version.")
+        if len(values["title"]) > 200:
+            fail(422, "The title is longer than 200 characters: shorten it.")
+        old_row, old_doc = service.load(values["old"])
+        sub = service.Submission(title=values["title"] or None, rule_sets=old_row["rule_sets"],
+                                 document_kind=old_row["document_kind"], store=not values["no_store"],
+                                 previous_document_id=old_row["document_id"])
+        if upload is not None:
+            sub.data, sub.filename = upload.read(), upload.filename
+        elif values["text"].strip():
+            sub.text = values["text"]
+        else:
+            fail(422, service.NOTHING_SENT)
+        outcome = service.run(sub)
+        if outcome.assessment_id is not None:
+            return redirect(url_for("pages.compare", old=values["old"], new=outcome.assessment_id), 303)
+        comparison = service.compare_stored(values["old"], 0, new=(outcome.result, outcome.document))
+    except HTTPException as exc:
+        if not hasattr(exc, "errors") or exc.code not in (413, 415, 422):
+            raise
+        return render_template("web/compare.html", **_compare_context(
+            values["old"], error=exc.description, errors=exc.errors, values=values)), exc.code
+    return render_template("web/compare.html", **_compare_context(values["old"], None, comparison,
+                                                                  values=values))
 
 
 @bp.post("/documents/<int:document_id>/delete")

@@ -2,11 +2,15 @@
 generated from these same classes (see ``openapi.py``), so the two cannot drift apart."""
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, pre_load, validate
+from marshmallow import (EXCLUDE, RAISE, Schema, ValidationError, fields, pre_load, validate,
+                         validates_schema)
 
+from .. import storage
 from ..assessment import DOCUMENT_KINDS, STATUS_ORDER
+from ..compare import CHANGES, DIRECTIONS
 
 KINDS = validate.OneOf(DOCUMENT_KINDS)
+STATUSES = validate.OneOf(STATUS_ORDER, error="Unknown status '{input}': choose one of " + ", ".join(STATUS_ORDER) + ".")
 
 
 # ---------------------------------------------------------------- requests
@@ -30,6 +34,10 @@ class AssessmentRequestSchema(Schema):
                                                            "or institution."})
     store = fields.Boolean(load_default=True,
                            metadata={"description": "false: assess in memory and store nothing."})
+    previous_document_id = fields.Integer(
+        load_default=None, allow_none=True,
+        metadata={"description": "The stored document this draft is a new version of: the current reviews "
+                                 "of its latest assessment are carried over."})
 
 
 class UploadRequestSchema(AssessmentRequestSchema):
@@ -44,6 +52,63 @@ class UploadRequestSchema(AssessmentRequestSchema):
         if "rule_sets" in data:
             data["rule_sets"] = [s.strip() for v in data["rule_sets"] for s in v.split(",") if s.strip()]
         return data
+
+
+class ReviewRequestSchema(Schema):
+    """POST /assessments/{id}/reviews: set a demand's status, or withdraw its current review."""
+
+    class Meta:
+        unknown = RAISE
+
+    demand = fields.String(required=True, metadata={"description": "The demand's id, such as tot-2025/1."})
+    action = fields.String(load_default="set", validate=validate.OneOf(("set", "withdraw")),
+                           metadata={"description": "'set' a status (the default) or 'withdraw' the current review."})
+    status = fields.String(load_default=None, validate=STATUSES,
+                           metadata={"description": "The status the finding should have (for 'set')."})
+    reviewer = fields.String(required=True, validate=validate.Length(max=storage.MAX_REVIEWER),
+                             metadata={"description": "The reviewer's name."})
+    reason = fields.String(required=True, validate=validate.Length(max=storage.MAX_REASON),
+                           error_messages={"required": storage.REASON_REQUIRED},
+                           metadata={"description": "Why: required, also to withdraw."})
+
+    @validates_schema
+    def _status_for_set(self, data, **kwargs):
+        if data.get("action", "set") == "set" and data.get("status") is None:
+            raise ValidationError("Choose the status the finding should have: " + ", ".join(STATUS_ORDER) + ".",
+                                  "status")
+        if data.get("action") == "withdraw" and data.get("status") is not None:
+            raise ValidationError("Leave the status out to withdraw a review.", "status")
+
+
+class CompareRequestSchema(Schema):
+    """POST /compare: two stored assessments by id, or two pasted versions (assessed in memory)."""
+
+    class Meta:
+        unknown = RAISE
+
+    old_assessment_id = fields.Integer(load_default=None, metadata={"description": "A stored assessment."})
+    new_assessment_id = fields.Integer(load_default=None, metadata={"description": "A stored assessment."})
+    old_text = fields.String(load_default=None, metadata={"description": "The old version's text."})
+    new_text = fields.String(load_default=None, metadata={"description": "The new version's text."})
+    rule_sets = fields.List(fields.String(), load_default=None, allow_none=True,
+                            validate=validate.Length(min=1, error="Choose at least one rule set, or leave "
+                                                                  "rule_sets out to apply them all."),
+                            metadata={"description": "With texts: rule set ids (default: every bundled set)."})
+    document_kind = fields.String(load_default="agreement", validate=KINDS,
+                                  metadata={"description": "With texts: the kind of both versions."})
+
+    @validates_schema
+    def _one_pair(self, data, **kwargs):
+        ids = data.get("old_assessment_id") is not None, data.get("new_assessment_id") is not None
+        texts = data.get("old_text") is not None, data.get("new_text") is not None
+        if any(ids) and any(texts):
+            raise ValidationError("Send two assessment ids or two texts, not both.", "body")
+        if not (all(ids) or all(texts)):
+            raise ValidationError("Send old_assessment_id and new_assessment_id, or old_text and new_text.",
+                                  "body")
+        if all(ids) and (data.get("rule_sets") is not None or data.get("document_kind") != "agreement"):
+            raise ValidationError("rule_sets and document_kind go with texts: stored assessments keep their own.",
+                                  "body")
 
 
 def problems(exc: ValidationError) -> list[str]:
@@ -88,6 +153,60 @@ class EvidenceSchema(_Out):
     page = fields.Integer(metadata={"description": "PDF page, when known."})
 
 
+class ReliedOnSchema(_Out):
+    ref = fields.String(required=True, metadata={"description": "The provision's reference."})
+    sha256 = fields.String(required=True, metadata={"description": "Hash of its normalised wording."})
+    unchanged = fields.Boolean(metadata={"description": "On a carried review: the wording is in the new "
+                                                        "version unchanged."})
+
+
+class CurrentReviewSchema(_Out):
+    status = fields.String(required=True, validate=validate.OneOf(STATUS_ORDER))
+    reviewer = fields.String(required=True)
+    reason = fields.String(required=True)
+    at = fields.String(required=True)
+    needs_rereview = fields.Boolean(required=True)
+    carried_from_review_id = fields.Integer(required=True, allow_none=True)
+    provisions = fields.List(fields.Nested(ReliedOnSchema), required=True)
+
+
+class AuditEntrySchema(_Out):
+    id = fields.Integer(required=True)
+    action = fields.String(required=True, validate=validate.OneOf(("set", "withdraw")))
+    from_ = fields.String(required=True, attribute="from", data_key="from",
+                          metadata={"description": "The status shown before."})
+    to = fields.String(required=True, metadata={"description": "The status shown after."})
+    reviewer = fields.String(required=True)
+    reason = fields.String(required=True)
+    at = fields.String(required=True)
+    carried_from_review_id = fields.Integer(required=True, allow_none=True)
+    needs_rereview = fields.Boolean(required=True)
+
+
+class ReviewSchema(_Out):
+    """One row of the append-only audit trail."""
+
+    id = fields.Integer(required=True)
+    assessment_id = fields.Integer(required=True)
+    demand = fields.String(required=True)
+    action = fields.String(required=True, validate=validate.OneOf(("set", "withdraw")))
+    from_status = fields.String(required=True, validate=validate.OneOf(STATUS_ORDER))
+    to_status = fields.String(required=True, validate=validate.OneOf(STATUS_ORDER))
+    reviewer = fields.String(required=True)
+    reason = fields.String(required=True)
+    created_at = fields.String(required=True)
+    carried_from_review_id = fields.Integer(required=True, allow_none=True,
+                                            metadata={"description": "The review on the previous version "
+                                                                     "this one was carried from."})
+    needs_rereview = fields.Boolean(required=True)
+    provisions = fields.List(fields.Nested(ReliedOnSchema), required=True,
+                             metadata={"description": "The evidence provisions the review relied on."})
+
+
+class ReviewListSchema(_Out):
+    reviews = fields.List(fields.Nested(ReviewSchema), required=True)
+
+
 class ResultSchema(_Out):
     demand = fields.String(required=True)
     section = fields.String(required=True, validate=validate.OneOf(("gaps", "asks-to-states")))
@@ -100,6 +219,13 @@ class ResultSchema(_Out):
     message = fields.String(required=True)
     reasons = fields.List(fields.Nested(ReasonSchema), required=True)
     evidence = fields.List(fields.Nested(EvidenceSchema), required=True)
+    machine_status = fields.String(validate=validate.OneOf(STATUS_ORDER),
+                                   metadata={"description": "The automatic reading, when the assessment has "
+                                                            "reviews (status is then the reviewed one)."})
+    review = fields.Nested(CurrentReviewSchema, allow_none=True,
+                           metadata={"description": "The current review, or null."})
+    audit = fields.List(fields.Nested(AuditEntrySchema),
+                        metadata={"description": "Every review row of this demand, oldest first."})
 
 
 class SummarySchema(_Out):
@@ -169,6 +295,75 @@ class StoredAssessmentSchema(AssessmentSchema):
     title = fields.String(required=True, allow_none=True)
     created_at = fields.String(required=True)
     urls = fields.Nested(UrlsSchema, required=True)
+
+
+class DiffOpSchema(_Out):
+    op = fields.String(required=True, validate=validate.OneOf(("equal", "insert", "delete", "replace")))
+    old = fields.String(required=True)
+    new = fields.String(required=True)
+
+
+class ProvisionChangeSchema(_Out):
+    old_ref = fields.String(required=True, allow_none=True)
+    new_ref = fields.String(required=True, allow_none=True)
+    old_text = fields.String(required=True)
+    new_text = fields.String(required=True)
+    change = fields.String(required=True, validate=validate.OneOf(CHANGES))
+    similarity = fields.Float(required=True)
+    diff = fields.List(fields.Nested(DiffOpSchema), required=True)
+
+
+class DemandChangeSchema(_Out):
+    demand = fields.String(required=True)
+    rule_set = fields.String(required=True)
+    title = fields.String(required=True)
+    section = fields.String(required=True, validate=validate.OneOf(("gaps", "asks-to-states")))
+    old_status = fields.String(required=True, validate=validate.OneOf(STATUS_ORDER))
+    new_status = fields.String(required=True, validate=validate.OneOf(STATUS_ORDER))
+    direction = fields.String(required=True, validate=validate.OneOf(DIRECTIONS))
+    old_reasons = fields.List(fields.Nested(ReasonSchema), required=True)
+    new_reasons = fields.List(fields.Nested(ReasonSchema), required=True)
+    old_evidence = fields.List(fields.Nested(EvidenceSchema), required=True)
+    new_evidence = fields.List(fields.Nested(EvidenceSchema), required=True)
+    provisions = fields.List(fields.Nested(ProvisionChangeSchema), required=True)
+
+
+class NotComparedSchema(_Out):
+    demand = fields.String(required=True)
+    title = fields.String(required=True)
+    only_in = fields.String(required=True, validate=validate.OneOf(("old", "new")))
+
+
+class DirectionCountsSchema(_Out):
+    improved = fields.Integer(required=True)
+    regressed = fields.Integer(required=True)
+    unchanged = fields.Integer(required=True)
+
+
+class ComparisonSummarySchema(DirectionCountsSchema):
+    text = fields.String(required=True, metadata={"description": "One readable paragraph, regressions first."})
+    asks_to_states = fields.Nested(DirectionCountsSchema, required=True)
+
+
+class ProvisionPairSchema(_Out):
+    old_ref = fields.String(required=True, allow_none=True)
+    new_ref = fields.String(required=True, allow_none=True)
+    change = fields.String(required=True, validate=validate.OneOf(CHANGES))
+    similarity = fields.Float(required=True)
+
+
+class ComparisonSchema(_Out):
+    """What changed between two versions of a draft (schema ``checklist.comparison/1``)."""
+
+    schema = fields.String(required=True, validate=validate.Equal("checklist.comparison/1"))
+    old = fields.Nested(DocumentInfoSchema, required=True)
+    new = fields.Nested(DocumentInfoSchema, required=True)
+    document_kind = fields.String(required=True, validate=KINDS)
+    rule_sets = fields.List(fields.Nested(RuleSetRefSchema), required=True)
+    changes = fields.List(fields.Nested(DemandChangeSchema), required=True)
+    not_compared = fields.List(fields.Nested(NotComparedSchema), required=True)
+    summary = fields.Nested(ComparisonSummarySchema, required=True)
+    provision_map = fields.List(fields.Nested(ProvisionPairSchema), required=True)
 
 
 class ExampleSchema(_Out):

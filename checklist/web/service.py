@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 
 from flask import current_app, url_for
 
+from .. import compare as comparing
 from .. import report, storage
 from ..assessment import assess
 from ..documents import Document, Limits, document_from_text, read_document
@@ -29,6 +30,7 @@ class Submission:
     text: str | None = None           # pasted text
     data: bytes | None = None         # or an uploaded file's bytes
     filename: str | None = None
+    previous_document_id: int | None = None   # a new version of this stored document
 
 
 @dataclass
@@ -79,7 +81,11 @@ def run(sub: Submission) -> Outcome:
     if not sub.store:
         log.info("assessed a draft in memory (%d characters), nothing stored", len(document.text))
         return Outcome(result, document)
-    document_id, assessment_id = storage.save_assessment(get_db(), document, result, sub.title)
+    try:
+        document_id, assessment_id = storage.save_assessment(
+            get_db(), document, result, sub.title, previous_document_id=sub.previous_document_id)
+    except storage.ReviewError as exc:
+        fail(422, str(exc))
     log.info("stored assessment %d of document %d", assessment_id, document_id)
     return Outcome(result, document, document_id, assessment_id)
 
@@ -98,9 +104,14 @@ def load(assessment_id: int) -> tuple[dict, dict]:
     return row, storage.get_document(db, row["document_id"])
 
 
+def reviewed(row: dict) -> dict:
+    """The stored result with its reviews: reviewed statuses, the machine's kept beside them."""
+    return storage.reviewed_result(get_db(), row)
+
+
 def for_report(row: dict, document: dict) -> dict:
-    """The stored result with the title and date the reports show."""
-    return {**row["result"], "title": document["title"] or document["filename"],
+    """The stored result with its reviews, and the title and date the reports show."""
+    return {**reviewed(row), "title": document["title"] or document["filename"],
             "created_at": row["created_at"]}
 
 
@@ -117,10 +128,63 @@ def download(assessment_id: int, fmt: str):
         fail(404, f"The {fmt} format is not available: choose one of {', '.join(formats())}.")
     row, document = load(assessment_id)
     if fmt == "json":
-        body = report.render(row["result"], "json")
+        body = report.render(reviewed(row), "json")
     else:
         body = report.render(for_report(row, document), fmt)
     media = getattr(report, "MEDIA_TYPES", {}).get(fmt, "application/octet-stream")
     response = current_app.response_class(body, mimetype=None, content_type=media)
     response.headers["Content-Disposition"] = f'attachment; filename="assessment-{assessment_id}.{fmt}"'
     return response
+
+
+# ---------------------------------------------------------------- reviews
+
+
+def add_review(assessment_id: int, demand: str, reviewer: str, reason: str, status: str | None = None,
+               action: str = "set") -> dict:
+    """Record a review or a withdrawal; 404 for no such assessment, 422 with the reviewer's
+    message otherwise."""
+    try:
+        review = storage.add_review(get_db(), assessment_id, demand, reviewer, reason,
+                                    status=status, action=action)
+    except LookupError as exc:
+        fail(404, str(exc.args[0]))
+    except storage.ReviewError as exc:
+        fail(422, str(exc))
+    log.info("review %d (%s) of %s in assessment %d", review["id"], action, demand, assessment_id)
+    return review
+
+
+# ---------------------------------------------------------------- comparing
+
+
+def stored_document(document: dict) -> Document:
+    """A stored document row as the Document the engine read."""
+    return Document(name=document["title"] or document["filename"], text=document["text"],
+                    format=document["format"], language=document["language"], sha256=document["sha256"])
+
+
+def compare_stored(old_id: int, new_id: int, new: tuple[dict, Document] | None = None) -> dict:
+    """The comparison (``checklist.comparison/1``) of two stored assessments, or of a stored one
+    with ``new`` (an assessment made in memory and its document)."""
+    old_row, old_doc = load(old_id)
+    if new is None:
+        new_row, new_doc = load(new_id)
+        new = (new_row["result"], stored_document(new_doc))
+    try:
+        return comparing.compare_assessments(old_row["result"], stored_document(old_doc), *new)
+    except ValueError as exc:
+        fail(422, str(exc))
+
+
+def compare_texts(old_text: str, new_text: str, rule_sets: list[str] | None,
+                  document_kind: str) -> dict:
+    """Assess two pasted versions in memory and compare them; nothing is stored."""
+    library = bundled_library()
+    try:
+        chosen = library.select(rule_sets)
+    except RuleError as exc:
+        fail(422, str(exc))
+    old = read_submission(Submission(text=old_text, title="old version"))
+    new = read_submission(Submission(text=new_text, title="new version"))
+    return comparing.compare(old, new, chosen, library, document_kind)
