@@ -118,6 +118,8 @@ def report_page(assessment_id: int, review_error: dict | None = None):
     row, document = service.load(assessment_id)
     view = _report_context(service.for_report(row, document), document["text"],
                            title=document["title"], stored=True, row=row, document=document)
+    if review_error is not None:
+        review_error["at_finding"] = any(r["demand"] == review_error["demand"] for r in row["result"]["results"])
     view["review_error"] = review_error
     view["reviewer"] = session.get("reviewer", "")
     return render_template("web/report.html", **view)
