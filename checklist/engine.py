@@ -23,6 +23,7 @@ import re
 import unicodedata
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .documents import Document
 from .provisions import Provision, split_provisions, split_sentences
@@ -88,16 +89,21 @@ class Tokens:
         by_stem: dict[str, list[int]] = {}
         by_norm: dict[str, list[int]] = {}
         numbers = []
+        memo: dict[str, tuple[str, str, bool]] = {}     # each distinct word is normalised once
         for i, m in enumerate(_TOKEN.finditer(text)):
-            n = _norm(m.group())
-            s = stem(n)
+            word = m.group()
+            known = memo.get(word)
+            if known is None:
+                n = _norm(word)
+                known = memo[word] = (n, stem(n), bool(_NUMERIC.match(n)))
+            n, s, is_number = known
             norms.append(n)
             stems.append(s)
             starts.append(m.start())
             ends.append(m.end())
             by_stem.setdefault(s, []).append(i)
             by_norm.setdefault(n, []).append(i)
-            if _NUMERIC.match(n):
+            if is_number:
                 numbers.append(i)
         return cls(norms, stems, starts, ends, by_stem, by_norm, numbers)
 
@@ -114,6 +120,10 @@ class Term:
 
     @classmethod
     def parse(cls, text: str) -> "Term":
+        return _parse_term(text)
+
+    @classmethod
+    def _parse(cls, text: str) -> "Term":
         words = []
         for raw in text.replace("-", " ").split():
             if raw == "<num>":
@@ -129,6 +139,17 @@ class Term:
         if words and words[0][0] == "any":
             raise ValueError(f"term '{text}' cannot start with _")
         return cls(tuple(words), text)
+
+
+@lru_cache(maxsize=None)
+def _parse_term(text: str) -> Term:
+    return Term._parse(text)
+
+
+@lru_cache(maxsize=4096)
+def compile_terms(terms: tuple[str, ...]) -> tuple[Term, ...]:
+    """Parsed terms of a concept (cached: rule files are read once per process)."""
+    return tuple(t for t in (Term.parse(x) for x in terms) if t.words)
 
 
 def _word_ok(tokens: Tokens, i: int, kind: str, value: str) -> bool:
@@ -159,6 +180,7 @@ class Unit:
     lo: int               # token range [lo, hi)
     hi: int
     lead: "Unit | None" = None   # the parent's lead-in sentence for list items
+    family: tuple[int, int] = (0, 0)   # token range of the provision's top-level family
 
     def ranges(self):
         if self.lead is not None:
@@ -177,10 +199,11 @@ class Reading:
     units: list[Unit]
     unit_starts: list[int]
     children_of_lead: dict[int, list[int]]
-    families: dict[str, tuple[int, int]]          # provision ref -> token range of its top-level family
     _occ: dict = field(default_factory=dict)
     _units_with: dict = field(default_factory=dict)
+    _by_unit: dict = field(default_factory=dict)
     _prefix: dict = field(default_factory=dict)
+    _vocab: list | None = None
 
     @classmethod
     def of(cls, document: Document, provisions: list[Provision] | None = None) -> "Reading":
@@ -191,7 +214,8 @@ class Reading:
         units: list[Unit] = []
         last_unit_of: dict[str, Unit] = {}
         children_of_lead: dict[int, list[int]] = {}
-        for prov in provisions:
+        families = _families(provisions, tokens)
+        for index, prov in enumerate(provisions):
             lead = None
             if prov.parent is not None and prov.parent in last_unit_of:
                 candidate = last_unit_of[prov.parent]
@@ -204,13 +228,12 @@ class Reading:
                 hi = bisect_left(tokens.starts, e)
                 if hi <= lo:
                     continue
-                unit = Unit(len(units), prov, s, e, lo, hi, lead)
+                unit = Unit(len(units), prov, s, e, lo, hi, lead, families[index])
                 if lead is not None:
                     children_of_lead.setdefault(lead.index, []).append(unit.index)
                 units.append(unit)
                 last_unit_of[prov.ref] = unit
-        families = _families(provisions, tokens)
-        return cls(document, provisions, tokens, units, [u.lo for u in units], children_of_lead, families)
+        return cls(document, provisions, tokens, units, [u.lo for u in units], children_of_lead)
 
     # -- concept occurrences
 
@@ -221,45 +244,89 @@ class Reading:
         t = self.tokens
         found = set()
         for term in terms:
-            kind, value = term.words[0]
-            if kind == "stem":
-                cands = t.by_stem.get(value, ())
-            elif kind == "exact":
-                cands = t.by_norm.get(value, ())
-            elif kind == "num":
-                cands = t.numbers
-            else:
-                cands = self._prefix_positions(value)
-            n = len(term.words)
-            for i in cands:
-                if all(_word_ok(t, i + k, *term.words[k]) for k in range(1, n)):
+            words = term.words
+            n = len(words)
+            if n == 1:
+                found.update((i, i + 1) for i in self._positions(*words[0]))
+                continue
+            # anchor on the rarest word, then check the others at their offsets
+            anchor, cands = None, None
+            for k, (kind, value) in enumerate(words):
+                if kind == "any":
+                    continue
+                pos = self._positions(kind, value)
+                if cands is None or len(pos) < len(cands):
+                    anchor, cands = k, pos
+                if not pos:
+                    break
+            for j in cands or ():
+                i = j - anchor
+                if i < 0 or i + n > len(t.norms):
+                    continue
+                ok = True
+                for k in range(n):
+                    if k != anchor and not _word_ok(t, i + k, *words[k]):
+                        ok = False
+                        break
+                if ok:
                     found.add((i, i + n))
         occ = sorted(found)
         self._occ[key] = occ
         return occ
 
+    def _positions(self, kind: str, value: str):
+        t = self.tokens
+        if kind == "stem":
+            return t.by_stem.get(value, ())
+        if kind == "exact":
+            return t.by_norm.get(value, ())
+        if kind == "num":
+            return t.numbers
+        return self._prefix_positions(value)
+
     def _prefix_positions(self, prefix: str) -> list[int]:
         if prefix not in self._prefix:
+            if self._vocab is None:
+                self._vocab = sorted(self.tokens.by_norm)
+            vocab = self._vocab
             pos = []
-            for norm, idx in self.tokens.by_norm.items():
-                if norm.startswith(prefix):
-                    pos.extend(idx)
+            k = bisect_left(vocab, prefix)
+            while k < len(vocab) and vocab[k].startswith(prefix):
+                pos.extend(self.tokens.by_norm[vocab[k]])
+                k += 1
             self._prefix[prefix] = sorted(pos)
         return self._prefix[prefix]
 
+    def any_in(self, key: str, terms, lo: int, hi: int) -> bool:
+        """Whether the concept occurs in token range [lo, hi)."""
+        occ = self.occurrences(key, terms)
+        i = bisect_left(occ, (lo, -1))
+        return i < len(occ) and occ[i][0] < hi
+
     def unit_of_token(self, i: int) -> int:
         return bisect_right(self.unit_starts, i) - 1
+
+    def by_unit(self, key: str, terms) -> dict[int, list[tuple[int, int]]]:
+        """The concept's occurrences grouped by the unit (sentence) they start in."""
+        cached = self._by_unit.get(key)
+        if cached is None:
+            cached = {}
+            units, starts = self.units, self.unit_starts
+            for sp in self.occurrences(key, terms):
+                u = bisect_right(starts, sp[0]) - 1
+                if u >= 0 and sp[0] < units[u].hi:
+                    cached.setdefault(u, []).append(sp)
+            self._by_unit[key] = cached
+        return cached
 
     def units_with(self, key: str, terms) -> set[int]:
         """Indices of units whose sentence (or lead-in) contains the concept."""
         if key in self._units_with:
             return self._units_with[key]
-        out = set()
-        for s, _e in self.occurrences(key, terms):
-            u = self.unit_of_token(s)
-            if u >= 0 and self.units[u].lo <= s < self.units[u].hi:
-                out.add(u)
-                out.update(self.children_of_lead.get(u, ()))
+        own = self.by_unit(key, terms)
+        out = set(own)
+        for u in own:
+            out.update(self.children_of_lead.get(u, ()))
         self._units_with[key] = out
         return out
 
@@ -304,29 +371,25 @@ def _is_lead_in(text: str, unit: Unit) -> bool:
     return text[unit.start:unit.end].rstrip().endswith((":", "—", "–", "-"))
 
 
-def _families(provisions: list[Provision], tokens: Tokens) -> dict[str, tuple[int, int]]:
-    """Each provision's top-level family (the top-level provision and all its children)."""
-    by_ref = {p.ref: p for p in provisions}
-
-    def top(p: Provision) -> Provision:
-        seen = 0
-        while p.parent and p.parent in by_ref and seen < 50:
-            p = by_ref[p.parent]
-            seen += 1
-        return p
-
-    spans: dict[str, list[int]] = {}
-    tops = {}
-    for p in provisions:
-        t = top(p)
-        tops[p.ref] = t.ref
-        s = spans.setdefault(t.ref, [p.start, p.end])
-        s[0] = min(s[0], p.start)
-        s[1] = max(s[1], p.end)
-    out = {}
-    for ref, top_ref in tops.items():
-        s, e = spans[top_ref]
-        out[ref] = (bisect_left(tokens.starts, s), bisect_left(tokens.starts, e))
+def _families(provisions: list[Provision], tokens: Tokens) -> list[tuple[int, int]]:
+    """Each provision's family, by position: a top-level provision (or a paragraph under a
+    section heading) and everything nested in it, up to the next such provision. Keyed by
+    position, not by reference, so numbering that restarts does not merge two families."""
+    kinds = {p.ref: p.kind for p in provisions}
+    roots = [i for i, p in enumerate(provisions)
+             if p.parent is None or kinds.get(p.parent) == "heading" or p.kind == "heading"]
+    out = [(0, 0)] * len(provisions)
+    for n, i in enumerate(roots):
+        end_index = roots[n + 1] if n + 1 < len(roots) else len(provisions)
+        start = provisions[i].start
+        end = provisions[end_index - 1].end
+        span = (bisect_left(tokens.starts, start), bisect_left(tokens.starts, end))
+        for k in range(i, end_index):
+            out[k] = span
+    first = roots[0] if roots else len(provisions)
+    for k in range(first):          # anything before the first root is its own family
+        p = provisions[k]
+        out[k] = (bisect_left(tokens.starts, p.start), bisect_left(tokens.starts, p.end))
     return out
 
 
@@ -375,6 +438,8 @@ class Matcher:
         self.r = reading
         self.shared = shared_concepts
         self._compiled: dict = {}
+        self._occ_cache: dict = {}
+        self._groups: dict = {}
 
     # -- concepts
 
@@ -382,10 +447,8 @@ class Matcher:
         source = local.get(name) if name in local else self.shared.get(name)
         key = f"{id(source)}:{name}"
         if key not in self._compiled:
-            terms = []
-            for lang in ("en", "uk", "ru"):
-                terms.extend(Term.parse(t) for t in (source or {}).get(lang, ()))
-            self._compiled[key] = tuple(t for t in terms if t.words)
+            words = tuple(x for lang in ("en", "uk", "ru") for x in (source or {}).get(lang, ()))
+            self._compiled[key] = compile_terms(words)
         return key, self._compiled[key]
 
     def units_with(self, name: str, local: dict) -> set[int]:
@@ -393,8 +456,33 @@ class Matcher:
         return self.r.units_with(key, terms)
 
     def spans(self, name: str, local: dict, ranges) -> list[tuple[int, int]]:
-        key, terms = self._terms(name, local)
-        return self.r.spans_in(key, terms, ranges)
+        occ = self._occurrences(name, local)
+        out = []
+        for lo, hi in ranges:
+            i = bisect_left(occ, (lo, -1))
+            while i < len(occ) and occ[i][0] < hi:
+                out.append(occ[i])
+                i += 1
+        return out
+
+    def unit_spans(self, name: str, local: dict, unit: Unit, lead: bool = True) -> list[tuple[int, int]]:
+        """The concept's spans in the unit's sentence (and, for a list item, its lead-in)."""
+        cache_key = (name, id(local.get(name)) if name in local else 0)
+        groups = self._groups.get(cache_key)
+        if groups is None:
+            groups = self._groups[cache_key] = self.r.by_unit(*self._terms(name, local))
+        own = groups.get(unit.index, [])
+        if lead and unit.lead is not None:
+            return own + groups.get(unit.lead.index, [])
+        return own
+
+    def _occurrences(self, name: str, local: dict) -> list[tuple[int, int]]:
+        cache_key = (name, id(local.get(name)) if name in local else 0)
+        occ = self._occ_cache.get(cache_key)
+        if occ is None:
+            key, terms = self._terms(name, local)
+            occ = self._occ_cache[cache_key] = self.r.occurrences(key, terms)
+        return occ
 
     def present(self, name: str, local: dict, unit: Unit) -> bool:
         return unit.index in self.units_with(name, local)
@@ -413,18 +501,18 @@ class Matcher:
 
     def weak(self, unit: Unit) -> list[str]:
         """Weak wording, except a permission granted to people ("residents may stay")."""
-        weak = self.spans("weak", {}, unit.ranges())
+        weak = self.unit_spans("weak", {}, unit)
         if not weak:
             return []
-        voids = self.spans("weak_void", {}, unit.ranges())
+        voids = self.unit_spans("weak_void", {}, unit)
         kept = [w for w in weak if not any(0 <= w[0] - v[1] <= 1 for v in voids)]
         return self.surface(kept)
 
     def conditional(self, unit: Unit) -> list[str]:
-        conds = self.spans("conditional", {}, unit.ranges())
+        conds = self.unit_spans("conditional", {}, unit)
         if not conds:
             return []
-        voids = self.spans("conditional_void", {}, unit.ranges())
+        voids = self.unit_spans("conditional_void", {}, unit)
         kept = [c for c in conds if not any(c[1] <= v[0] <= c[1] + 6 for v in voids)]
         return self.surface(kept)
 
@@ -435,7 +523,8 @@ class Matcher:
             return False
         first = min(s for s, _ in own)
         last = max(e for _, e in own)
-        negs = self.spans("negator", {}, ((max(unit.lo, first - 3), min(unit.hi, last + 4)),))
+        lo, hi = max(unit.lo, first - 3), min(unit.hi, last + 4)
+        negs = [sp for sp in self.unit_spans("negator", {}, unit, lead=False) if lo <= sp[0] < hi]
         norms = self.r.tokens.norms
         for n, _ in negs:
             if any(s <= n < e for s, e in own):
@@ -462,12 +551,13 @@ class Matcher:
                 unit = units[ui]
                 if unit.provision.kind == "preamble":
                     continue
-                spans = [sp for name in c["all"] for sp in self.spans(name, local, unit.ranges())]
+                spans = [sp for name in c["all"] for sp in self.unit_spans(name, local, unit)]
                 if not any(unit.lo <= sp[0] < unit.hi for sp in spans) or self.negated(unit, spans, local):
                     continue
                 if self._excepted(unit, c["unless"], local):
                     continue
-                contra_ev.extend(self._evidence_for(unit, spans))
+                if len(contra_ev) < MAX_EVIDENCE:
+                    contra_ev.extend(self._evidence_for(unit, spans))
                 if not any(r.text == c["text"] for r in contra_reasons):
                     contra_reasons.append(Reason("contradiction", c["text"]))
         if contra_ev:
@@ -482,7 +572,7 @@ class Matcher:
                 inter = u if inter is None else inter & u
             for ui in inter or ():
                 unit = units[ui]
-                spans = [sp for name in group for sp in self.spans(name, local, unit.ranges())]
+                spans = [sp for name in group for sp in self.unit_spans(name, local, unit)]
                 if not any(unit.lo <= sp[0] < unit.hi for sp in spans):
                     continue    # everything is in the lead-in: that sentence is its own hit
                 hits.setdefault(ui, []).extend(spans)
@@ -499,7 +589,7 @@ class Matcher:
             unit = units[ui]
             fl: list[Reason] = []
             if spec["negation"] == "contradicts" and self.negated(unit, hits[ui], local):
-                deferral = self.spans("deferral", {}, unit.ranges())
+                deferral = self.unit_spans("deferral", {}, unit)
                 if deferral:
                     fl.append(Reason("negated", f"The text rules it out until a later event ('{self.surface(deferral)[0]}'): not a commitment now."))
                     fl.append(Reason("conditional", "It is deferred until a later step."))
@@ -535,18 +625,18 @@ class Matcher:
             else:
                 reasons.append(Reason(el["code"], el["missing"]))
         if firm and not reasons:
-            ev = [e for ui in sorted(firm) for e in self._evidence_for(units[ui], hits[ui])]
+            ev = [e for ui in sorted(firm)[:MAX_EVIDENCE] for e in self._evidence_for(units[ui], hits[ui])]
             return Finding(demand.id, "met", [], _dedupe(ev))
         if not firm:
             for ui in sorted(flaws):
                 reasons.extend(flaws[ui])
-        ev = [e for ui in sorted(hits) if ui in flaws for e in self._evidence_for(units[ui], hits[ui])]
+        ev = [e for ui in sorted(flaws)[:MAX_EVIDENCE] for e in self._evidence_for(units[ui], hits[ui])]
         return Finding(demand.id, "partial", _dedupe_reasons(reasons), _dedupe(ev))
 
     def _qualifies(self, unit: Unit, q: dict, local: dict) -> bool:
         """A narrowing qualifier applies unless negated ("without any exchange") or cancelled
         by one of its ``unless`` concepts."""
-        spans = [sp for n in q["any"] for sp in self.spans(n, local, unit.ranges())]
+        spans = [sp for n in q["any"] for sp in self.unit_spans(n, local, unit)]
         norms = self.r.tokens.norms
         live = [sp for sp in spans
                 if not any(norms[k] in _QUALIFIER_NEGATORS for k in range(max(0, sp[0] - 3), sp[0]))]
@@ -563,8 +653,9 @@ class Matcher:
         out = []
         for ui in sorted(found or ()):
             unit = self.r.units[ui]
-            spans = [sp for name in spec["all"] for sp in self.spans(name, {}, ((unit.lo, unit.hi),))]
-            if len({n for n in spec["all"] if self.spans(n, {}, ((unit.lo, unit.hi),))}) < len(spec["all"]):
+            per_concept = [self.unit_spans(name, {}, unit, lead=False) for name in spec["all"]]
+            spans = [sp for group in per_concept for sp in group]
+            if not all(per_concept):
                 continue    # only through the lead-in: the sentence itself must carry the flag
             if self.negated(unit, spans, {}):
                 continue
@@ -572,9 +663,9 @@ class Matcher:
         return _dedupe(out)
 
     def _excepted(self, unit: Unit, unless_groups, local) -> bool:
-        lo, hi = self.r.families.get(unit.provision.ref, (unit.lo, unit.hi))
+        lo, hi = unit.family
         for group in unless_groups:
-            if group and all(self.spans(n, local, ((lo, hi),)) for n in group):
+            if group and all(self.r.any_in(*self._terms(n, local), lo, hi) for n in group):
                 return True
         return False
 
