@@ -72,7 +72,7 @@ class Limits:
     max_pdf_pages: int = 1000
     max_docx_uncompressed: int = 100 * MB   # sum of the sizes of a .docx's unpacked parts
     max_docx_ratio: int = 200               # a part bigger than 1 MB compressed more than this
-    max_characters: int = 20_000_000        # of extracted text (a 20 MB text file fits)
+    max_characters: int = 20 * MB           # of extracted text (a 20 MB text file fits)
 
 
 # ---------------------------------------------------------------------------------------
@@ -447,6 +447,7 @@ _LINES = frozenset({"div", "li", "tr", "td", "th", "dt", "dd", "section", "artic
 _STRUCTURE = _PARAGRAPHS | _LINES | {"br", "thead", "tbody", "tfoot"}
 _LIST_ATTRIBUTES = {"ol": {"start", "type"}, "li": {"value"}}
 _LIST_STYLES = ("1", "a", "i")  # ordered lists by depth: 1. / (a) / (i), then again
+_MAX_INDENT = 8                 # list levels shown by indentation; deeper ones share the last
 
 
 class _HtmlToText(HTMLParser):
@@ -456,6 +457,7 @@ class _HtmlToText(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.lists: list[list] = []        # [ordered, counter, style] per open list
+        self.ordered_depth = 0             # how many of the open lists are ordered
         self.pending_break = 0             # newlines owed before the next text
         self.pending_prefix = ""           # list marker owed before the next text
         self.at_line_start = True
@@ -478,7 +480,8 @@ class _HtmlToText(HTMLParser):
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ("ol", "ul") and self.lists:
-            self.lists.pop()
+            if self.lists.pop()[0]:
+                self.ordered_depth -= 1
         elif tag == "pre" and self.pre:
             self.pre -= 1
         if tag == "li":
@@ -504,9 +507,9 @@ class _HtmlToText(HTMLParser):
     def _open_list(self, tag: str, attrs: dict[str, str | None]) -> None:
         ordered = tag == "ol"
         start = _int_attr(attrs.get("start"))
-        depth = sum(1 for item in self.lists if item[0])
-        style = attrs.get("type") or _LIST_STYLES[depth % len(_LIST_STYLES)]
+        style = attrs.get("type") or _LIST_STYLES[self.ordered_depth % len(_LIST_STYLES)]
         self.lists.append([ordered, (start if start is not None else 1) - 1, style])
+        self.ordered_depth += ordered
 
     def _open_item(self, attrs: dict[str, str | None]) -> None:
         if not self.lists:
@@ -514,7 +517,7 @@ class _HtmlToText(HTMLParser):
         current = self.lists[-1]
         value = _int_attr(attrs.get("value"))
         current[1] = value if value is not None else current[1] + 1
-        indent = "    " * (len(self.lists) - 1)
+        indent = "    " * min(len(self.lists) - 1, _MAX_INDENT)   # deep nesting stays linear
         marker = _list_marker(current[1], current[2]) if current[0] else "- "
         self.pending_prefix = indent + marker
 

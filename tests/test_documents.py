@@ -429,7 +429,7 @@ def test_unprintable_file_name_is_shown_safely() -> None:
 def test_limits_defaults() -> None:
     assert Limits() == Limits(max_bytes=20 * MB, max_pdf_pages=1000,
                               max_docx_uncompressed=100 * MB, max_docx_ratio=200,
-                              max_characters=20_000_000)
+                              max_characters=20 * MB)
     assert PageSpan(1, 0, 5) == PageSpan(page=1, start=0, end=5)
 
 

@@ -275,9 +275,6 @@ def text_of_size(size: int) -> bytes:
     return data[:size]
 
 
-@pytest.mark.xfail(strict=True, reason="Limits.max_characters is 20,000,000 but max_bytes is "
-                   "20 * MB = 20,971,520: an ASCII text of 19.9 MB (20,866,662 bytes) is refused "
-                   "by the character limit; fix: max_characters = 20 * MB")
 def test_text_just_under_the_size_limit_is_accepted() -> None:
     data = text_of_size(int(19.9 * MB))
     document = read_document(data, "long.txt")
@@ -531,9 +528,6 @@ def test_html_reading_is_linear_on_unclosed_constructs(fragment: bytes) -> None:
     assert large < 30 * max(small, 2e-3), f"x10 input took x{large / small:.0f} the time"
 
 
-@pytest.mark.xfail(strict=True, reason="documents._HtmlToText._open_item indents every item by "
-                   "its depth: n nested lists write O(n^2) characters (10,000 nested <ol> in 90 KB "
-                   "-> ~200 MB of spaces before the character limit is checked)")
 def test_nested_html_lists_output_grows_linearly() -> None:
     def text_length(depth: int) -> int:
         page = b"<html><body>" + b"<ol><li>x" * depth
