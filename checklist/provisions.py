@@ -100,7 +100,7 @@ _KW_RE = re.compile(
     rf"(?P<sep>{_WS}*[.:)\-–—]{_WS}*|{_WS}+|{_WS}*$)"
 )
 _DEC_RE = re.compile(rf"{_LEAD}(?P<num>\d{{1,3}}(?:\.\d{{1,3}}){{1,4}})(?P<punct>[.)]?){_AFTER}")
-_NUM_RE = re.compile(rf"{_LEAD}(?:(?P<num>\d{{1,3}})(?P<punct>[.)])|\((?P<pnum>\d{{1,3}})\)){_AFTER}")
+_NUM_RE = re.compile(rf"{_LEAD}(?:(?P<num>\d{{1,5}})(?P<punct>[.)])|\((?P<pnum>\d{{1,3}})\)){_AFTER}")
 _TOK = "[a-z]{1,6}|[A-Z]{1,6}|[а-яіїєґ]"
 _ALPHA_RE = re.compile(rf"{_LEAD}(?:\((?P<t1>{_TOK})\)|(?P<t2>{_TOK})\)|(?P<t3>{_TOK})\.){_AFTER}")
 _BULLET_RE = re.compile(rf"{_WS}*(?:[-*—–]{_WS}|[•·▪●◦‣○■□➢►](?=\S|{_WS}))")
@@ -193,7 +193,9 @@ def _parse_label(text: str, pos: int, end: int, romans: set[str]) -> _Label | No
     if m:
         if m.group("pnum"):
             return _Label("num", "()", m.group("pnum"), text[m.start("pnum") - 1:m.end("pnum") + 1], m.end())
-        return _Label("num", m.group("punct"), m.group("num"), text[m.start("num"):m.end("punct")], m.end())
+        # four or five digits ("2020.") only when they continue the numbering (999 -> 1000)
+        return _Label("num", m.group("punct"), m.group("num"), text[m.start("num"):m.end("punct")], m.end(),
+                      weak=len(m.group("num")) >= 4)
     m = _ALPHA_RE.match(text, pos, end)
     if m:
         for group, form in (("t1", "()"), ("t2", ")"), ("t3", ".")):
@@ -233,8 +235,24 @@ class _Block:
 
 
 def _continues(token: str, seen: set[str]) -> bool:
+    if "." not in token:
+        return str(int(token) - 1) in seen
     prefix, last = token.rsplit(".", 1)
     return prefix in seen and (int(last) == 1 or f"{prefix}.{int(last) - 1}" in seen)
+
+
+_FUNCTION_WORDS = frozenset("in of to under with by see and or the a an per from at on for as into than "
+                            "в у з за до на від по та і и от".split())
+
+
+def _ends_mid_sentence(line: str) -> bool:
+    """A line that stops mid-sentence: no closing punctuation, last word a function word or
+    lower-case ("... as shown in" / "... set out in the")."""
+    line = line.rstrip()
+    if not line or line[-1] in ".:;!?)]»”\"'":
+        return False
+    last = line.split()[-1]
+    return last.lower() in _FUNCTION_WORDS or last[:1].islower()
 
 
 def _blocks(text: str) -> list[_Block]:
@@ -257,6 +275,9 @@ def _blocks(text: str) -> list[_Block]:
             label = _parse_label(text, pos, end, romans)
             if label and label.weak and not _continues(label.token, seen):
                 label = None                      # "1.5 million" on a wrapped line
+            if label and label.family == "kw" and continuing and cur is not None \
+                    and _ends_mid_sentence(cur.last):
+                label = None                      # "... as shown in\nAnnex 1." is a wrapped line
             if label and label.family in ("num", "dec", "kw"):
                 seen.add(label.token + label.sub)
             bullet = None if label else _BULLET_RE.match(text, pos, end)
