@@ -52,12 +52,7 @@ def read_submission(sub: Submission) -> Document:
         try:
             return read_document(sub.data, sub.filename or "unnamed file", lim)
         except DocumentError as exc:
-            message = str(exc)
-            if len(sub.data) > lim.max_bytes:
-                fail(413, message)
-            if "not a text document" in message:
-                fail(415, message)
-            fail(422, message)
+            fail({"too_large": 413, "unsupported": 415}.get(exc.kind, 422), str(exc))
     if sub.text is None:
         fail(422, NOTHING_SENT)
     if len(sub.text) > lim.max_characters:
