@@ -440,6 +440,8 @@ class Matcher:
         self._compiled: dict = {}
         self._occ_cache: dict = {}
         self._groups: dict = {}
+        self._weak: dict = {}            # per unit: the shared qualifiers, computed once
+        self._conditional: dict = {}
 
     # -- concepts
 
@@ -501,6 +503,12 @@ class Matcher:
 
     def weak(self, unit: Unit) -> list[str]:
         """Weak wording, except a permission granted to people ("residents may stay")."""
+        cached = self._weak.get(unit.index)
+        if cached is None:
+            cached = self._weak[unit.index] = self._weak_uncached(unit)
+        return cached
+
+    def _weak_uncached(self, unit: Unit) -> list[str]:
         weak = self.unit_spans("weak", {}, unit)
         if not weak:
             return []
@@ -509,6 +517,13 @@ class Matcher:
         return self.surface(kept)
 
     def conditional(self, unit: Unit) -> list[str]:
+        """Conditions, except the agreement itself taking effect ("upon signature")."""
+        cached = self._conditional.get(unit.index)
+        if cached is None:
+            cached = self._conditional[unit.index] = self._conditional_uncached(unit)
+        return cached
+
+    def _conditional_uncached(self, unit: Unit) -> list[str]:
         conds = self.unit_spans("conditional", {}, unit)
         if not conds:
             return []
