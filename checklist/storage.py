@@ -146,16 +146,25 @@ def migrate(db: sqlite_utils.Database) -> list[int]:
             name TEXT NOT NULL,
             applied_at TEXT NOT NULL
         )""")
-    done = {row["version"] for row in db.query("SELECT version FROM migrations")}
     applied = []
+    conn = db.conn
     for version, name, function in MIGRATIONS:
-        if version in done:
-            continue
-        with db.atomic():
-            function(db)
-            db.execute("INSERT INTO migrations (version, name, applied_at) VALUES (?, ?, ?)",
-                       [version, name, _now()])
-        applied.append(version)
+        if conn.in_transaction:
+            conn.commit()
+        # Take the write lock first, then look: two processes opening a new database at once
+        # (gunicorn workers) must not both apply the same migration.
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            done = conn.execute("SELECT 1 FROM migrations WHERE version = ?", [version]).fetchone()
+            if not done:
+                function(db)
+                conn.execute("INSERT INTO migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                             [version, name, _now()])
+                applied.append(version)
+            conn.commit()
+        except BaseException:
+            conn.rollback()
+            raise
     return applied
 
 
@@ -177,10 +186,27 @@ def connect(path: str | Path, run_migrations: bool = True) -> sqlite_utils.Datab
     db = sqlite_utils.Database(sqlite3.connect(str(path), timeout=30))
     db.execute("PRAGMA foreign_keys=ON")
     if str(path) != ":memory:":
-        db.enable_wal()
+        _enable_wal(db)
     if run_migrations:
         migrate(db)
     return db
+
+
+def _enable_wal(db: sqlite_utils.Database, attempts: int = 100) -> None:
+    """Switch to WAL journaling. Switching takes an exclusive lock and SQLite answers "locked"
+    at once, without waiting, while another process switches too: look, retry briefly."""
+    import time
+
+    for attempt in range(attempts):
+        if db.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal":
+            return
+        try:
+            db.enable_wal()
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(0.05)
 
 
 def _now() -> str:

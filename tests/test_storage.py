@@ -149,3 +149,28 @@ def test_readable_with_plain_sqlite3(tmp_path, saved):
                         " WHERE demand = 'tot-2025/1'").fetchall()
     assert rows == [("tot-2025/1", "met")]
     conn.close()
+
+
+def test_two_processes_migrating_a_new_database_at_once(tmp_path):
+    """gunicorn workers open a new database together: exactly one applies each migration."""
+    import multiprocessing as mp
+
+    ctx = mp.get_context("fork")
+    for trial in range(6):
+        db_path = tmp_path / f"race{trial}.sqlite"
+        barrier = ctx.Barrier(3)
+        procs = [ctx.Process(target=_open_after, args=(barrier, str(db_path))) for _ in range(3)]
+        for p in procs:
+            p.start()
+        for p in procs:
+            p.join(30)
+        assert [p.exitcode for p in procs] == [0, 0, 0]
+        db = storage.connect(db_path)
+        versions = [r["version"] for r in db.query("SELECT version FROM migrations ORDER BY version")]
+        assert versions == [v for v, _, _ in storage.MIGRATIONS]
+        db.close()
+
+
+def _open_after(barrier, path):
+    barrier.wait()
+    storage.connect(path).close()
