@@ -242,14 +242,18 @@ _EN_WORDS = frozenset(
 )
 
 
+_CYRILLIC_LETTER = re.compile("[\u0400-\u0481\u048a-\u04ff]")   # letters; U+0482-0489 are signs
+_LATIN_LETTER = re.compile("[A-Za-z]")
+
+
 def detect_language(text: str) -> str:
     """``uk``, ``ru``, ``en`` or ``und`` (undetermined), from letters and common words."""
     sample = text[:200_000]
-    cyrillic = sum(1 for c in sample if "\u0400" <= c <= "\u04ff" and c.isalpha())
-    latin = sum(1 for c in sample if c.isascii() and c.isalpha())
+    cyrillic = len(_CYRILLIC_LETTER.findall(sample))
+    latin = len(_LATIN_LETTER.findall(sample))
     if cyrillic > latin:
-        uk = sum(1 for c in sample if c in _UK_ONLY)
-        ru = sum(1 for c in sample if c in _RU_ONLY)
+        uk = sum(sample.count(c) for c in _UK_ONLY)
+        ru = sum(sample.count(c) for c in _RU_ONLY)
         return "uk" if uk > ru else "ru" if ru > uk else "und"
     words = re.findall(r"[a-z]+", sample.lower())
     hits = sum(1 for w in words if w in _EN_WORDS)
