@@ -74,6 +74,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.json.sort_keys = True
+
+    # Read the rule files now, once per process (with `gunicorn --preload`, once for all
+    # workers), so that no request pays for it and a broken rule file stops the start.
+    from ..rules import bundled_library
+    bundled_library()
     return app
 
 
