@@ -29,6 +29,7 @@ from .documents import Document
 from .provisions import Provision, split_provisions, split_sentences
 
 ENGINE_VERSION = "1"
+_PLUS_ONE = (1).__add__
 _QUALIFIER_NEGATORS = frozenset(("without", "no", "not", "non", "nor", "neither", "never"))
 _AUXILIARIES = frozenset("shall will must can may should would could is are was were be been do does did "
                          "shall's".split())
@@ -199,6 +200,7 @@ class Reading:
     units: list[Unit]
     unit_starts: list[int]
     children_of_lead: dict[int, list[int]]
+    unit_of_tokens: list[int]
     _occ: dict = field(default_factory=dict)
     _units_with: dict = field(default_factory=dict)
     _by_unit: dict = field(default_factory=dict)
@@ -233,7 +235,11 @@ class Reading:
                     children_of_lead.setdefault(lead.index, []).append(unit.index)
                 units.append(unit)
                 last_unit_of[prov.ref] = unit
-        return cls(document, provisions, tokens, units, [u.lo for u in units], children_of_lead)
+        unit_of_tokens = [-1] * len(tokens.starts)      # token -> the sentence it is in, or -1
+        for unit in units:
+            unit_of_tokens[unit.lo:unit.hi] = [unit.index] * (unit.hi - unit.lo)
+        return cls(document, provisions, tokens, units, [u.lo for u in units], children_of_lead,
+                   unit_of_tokens)
 
     # -- concept occurrences
 
@@ -247,7 +253,8 @@ class Reading:
             words = term.words
             n = len(words)
             if n == 1:
-                found.update((i, i + 1) for i in self._positions(*words[0]))
+                pos = self._positions(*words[0])
+                found.update(zip(pos, map(_PLUS_ONE, pos)))
                 continue
             # anchor on the rarest word, then check the others at their offsets
             anchor, cands = None, None
@@ -311,10 +318,10 @@ class Reading:
         cached = self._by_unit.get(key)
         if cached is None:
             cached = {}
-            units, starts = self.units, self.unit_starts
+            unit_of = self.unit_of_tokens
             for sp in self.occurrences(key, terms):
-                u = bisect_right(starts, sp[0]) - 1
-                if u >= 0 and sp[0] < units[u].hi:
+                u = unit_of[sp[0]]
+                if u >= 0:
                     cached.setdefault(u, []).append(sp)
             self._by_unit[key] = cached
         return cached
