@@ -232,15 +232,13 @@ def save_assessment(db: sqlite_utils.Database, document: Document, result: dict,
             raise ReviewError(f"There is no document {previous_document_id} to follow: choose a stored "
                               "draft as the previous version, or none.")
         document_id = _document_id(db, document, title, now)
-        assessment_id = db.table("assessments").insert({
-            "document_id": document_id,
-            "rule_sets": json.dumps([rs["id"] for rs in result["rule_sets"]]),
-            "engine_version": str(result["engine"]["version"]),
-            "document_kind": result["document_kind"],
-            "created_at": now,
-            "summary": json.dumps(result["summary"], sort_keys=True),
-            "result": json.dumps(result, sort_keys=True, ensure_ascii=False),
-        }).last_pk
+        assessment_id = db.execute(
+            "INSERT INTO assessments (document_id, rule_sets, engine_version, document_kind, created_at,"
+            " summary, result) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [document_id, json.dumps([rs["id"] for rs in result["rule_sets"]]),
+             str(result["engine"]["version"]), result["document_kind"], now,
+             json.dumps(result["summary"], sort_keys=True),
+             json.dumps(result, sort_keys=True, ensure_ascii=False)]).lastrowid
         _insert_findings(db, assessment_id, result["results"])
         if previous_document_id is not None and previous_document_id != document_id:
             db.execute("UPDATE documents SET previous_id = ? WHERE id = ?", [previous_document_id, document_id])
@@ -263,14 +261,13 @@ def _document_id(db: sqlite_utils.Database, document: Document, title: str | Non
 
 
 def _insert_findings(db: sqlite_utils.Database, assessment_id: int, results: list[dict]) -> None:
-    db.table("findings").insert_all(({
-        "assessment_id": assessment_id,
-        "demand": r["demand"],
-        "rule_set": r["rule_set"],
-        "status": r["status"],
-        "reasons": json.dumps(r["reasons"], ensure_ascii=False),
-        "evidence": json.dumps(r["evidence"], ensure_ascii=False),
-    } for r in results))
+    # plain executemany: sqlite-utils' insert_all would read the table's schema on every call
+    db.conn.executemany(
+        "INSERT INTO findings (assessment_id, demand, rule_set, status, reasons, evidence)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        [(assessment_id, r["demand"], r["rule_set"], r["status"],
+          json.dumps(r["reasons"], ensure_ascii=False), json.dumps(r["evidence"], ensure_ascii=False))
+         for r in results])
 
 
 def delete_document(db: sqlite_utils.Database, document_id: int) -> bool:
