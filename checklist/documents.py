@@ -225,13 +225,16 @@ def read_file(path: str | Path, limits: Limits | None = None) -> Document:
 
 _NEWLINES = re.compile(r"\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")  # Cc and Cs but \t \n
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff\ufffe\uffff"))
+_INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff\ufffe\uffff]")
 
 
 def clean_text(text: str, form: str = "NFC") -> str:
     """Normalise line endings and Unicode form; drop control and invisible characters."""
-    text = _NEWLINES.sub("\n", text).translate(_INVISIBLE)
-    return unicodedata.normalize(form, _CONTROLS.sub("", text))
+    text = _INVISIBLE.sub("", _NEWLINES.sub("\n", text))
+    text = _CONTROLS.sub("", text)
+    if form == "NFC" and unicodedata.is_normalized("NFC", text):
+        return text
+    return unicodedata.normalize(form, text)
 
 
 _UK_ONLY = frozenset("іїєґІЇЄҐ")
@@ -242,20 +245,20 @@ _EN_WORDS = frozenset(
 )
 
 
-_CYRILLIC_LETTER = re.compile("[\u0400-\u0481\u048a-\u04ff]")   # letters; U+0482-0489 are signs
-_LATIN_LETTER = re.compile("[A-Za-z]")
+_CYRILLIC_LETTER = re.compile("[\u0400-\u0481\u048a-\u04ff]+")   # letters; U+0482-0489 are signs
+_LATIN_LETTER = re.compile("[A-Za-z]+")
 
 
 def detect_language(text: str) -> str:
     """``uk``, ``ru``, ``en`` or ``und`` (undetermined), from letters and common words."""
     sample = text[:200_000]
-    cyrillic = len(_CYRILLIC_LETTER.findall(sample))
-    latin = len(_LATIN_LETTER.findall(sample))
+    cyrillic = sum(map(len, _CYRILLIC_LETTER.findall(sample)))
+    latin = sum(map(len, _LATIN_LETTER.findall(sample)))
     if cyrillic > latin:
         uk = sum(sample.count(c) for c in _UK_ONLY)
         ru = sum(sample.count(c) for c in _RU_ONLY)
         return "uk" if uk > ru else "ru" if ru > uk else "und"
-    words = re.findall(r"[a-z]+", sample.lower())
+    words = re.findall(r"[a-z]+", sample[:20_000].lower())     # a few pages decide
     hits = sum(1 for w in words if w in _EN_WORDS)
     return "en" if hits and hits >= 0.1 * len(words) else "und"
 
