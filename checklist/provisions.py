@@ -668,15 +668,18 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
     spans = []
     prev = start
     for cut in cuts + [end]:
-        s, e = prev, cut
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if s < e and any(c.isalnum() for c in text[s:e]):
-            spans.append((s, e))
+        if cut > prev:
+            seg = text[prev:cut]
+            body = seg.strip()
+            if body and _ALNUM.search(body):
+                s = prev + (len(seg) - len(seg.lstrip()))
+                spans.append((s, s + len(body)))
         prev = max(prev, cut)
     return spans
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")
+_ALNUM = re.compile(r"[^\W_]")
 
 
 def _label_end(text: str, pos: int, end: int) -> int:
@@ -685,6 +688,13 @@ def _label_end(text: str, pos: int, end: int) -> int:
         pos += 1
     if pos >= end or not (text[pos].isalnum() or text[pos] in "(#-*—–•·▪●◦‣○■□➢►"):
         return pos
+    if text[pos].isalpha():
+        # a word that is no keyword and is not followed by "." or ")" cannot start a label
+        # ("The Parties shall ..."): skip the label patterns, most sentences start so
+        w = _LETTERS.match(text, pos, end)
+        after = w.end()
+        if (after >= end or text[after] not in ".)") and w.group().lower() not in _KEYWORDS:
+            return pos
     window = min(end, pos + _LABEL_WINDOW)       # labels are short: keep the scan linear
     nl = text.find("\n", pos, window)
     line_end = window if nl < 0 else nl
