@@ -147,6 +147,23 @@ def _parse_term(text: str) -> Term:
     return Term._parse(text)
 
 
+@dataclass(frozen=True)
+class _Grouped:
+    stems: frozenset          # one-word terms matched by stem
+    exact: frozenset          # one-word terms matched exactly (=word)
+    other_single: tuple       # one-word prefix and number terms
+    multi: tuple              # terms of several words
+
+
+@lru_cache(maxsize=4096)
+def _group_terms(terms: tuple[Term, ...]) -> _Grouped:
+    single = [t.words[0] for t in terms if len(t.words) == 1]
+    return _Grouped(frozenset(v for k, v in single if k == "stem"),
+                    frozenset(v for k, v in single if k == "exact"),
+                    tuple(w for w in single if w[0] in ("prefix", "num")),
+                    tuple(t for t in terms if len(t.words) > 1))
+
+
 @lru_cache(maxsize=4096)
 def compile_terms(terms: tuple[str, ...]) -> tuple[Term, ...]:
     """Parsed terms of a concept (cached: rule files are read once per process)."""
@@ -249,13 +266,18 @@ class Reading:
             return self._occ[key]
         t = self.tokens
         found = set()
-        for term in terms:
+        grouped = _group_terms(terms)
+        # one-word terms: intersect with the document's vocabulary in C, then collect positions
+        for table, wanted in ((t.by_stem, grouped.stems), (t.by_norm, grouped.exact)):
+            for word in wanted & table.keys() if len(wanted) < len(table) else table.keys() & wanted:
+                pos = table[word]
+                found.update(zip(pos, map(_PLUS_ONE, pos)))
+        for kind, value in grouped.other_single:
+            pos = self._positions(kind, value)
+            found.update(zip(pos, map(_PLUS_ONE, pos)))
+        for term in grouped.multi:
             words = term.words
             n = len(words)
-            if n == 1:
-                pos = self._positions(*words[0])
-                found.update(zip(pos, map(_PLUS_ONE, pos)))
-                continue
             # anchor on the rarest word, then check the others at their offsets
             anchor, cands = None, None
             for k, (kind, value) in enumerate(words):
