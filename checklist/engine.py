@@ -469,8 +469,7 @@ class Matcher:
         self._compiled: dict = {}
         self._occ_cache: dict = {}
         self._groups: dict = {}
-        self._weak: dict = {}            # per unit: the shared qualifiers, computed once
-        self._conditional: dict = {}
+        self._qualifiers: dict = {}      # (marker, unit) -> the shared qualifiers, computed once
 
     # -- concepts
 
@@ -531,34 +530,26 @@ class Matcher:
     # -- shared language qualifiers
 
     def weak(self, unit: Unit) -> list[str]:
-        """Weak wording, except a permission granted to people ("residents may stay")."""
-        cached = self._weak.get(unit.index)
-        if cached is None:
-            cached = self._weak[unit.index] = self._weak_uncached(unit)
-        return cached
-
-    def _weak_uncached(self, unit: Unit) -> list[str]:
-        weak = self.unit_spans("weak", {}, unit)
-        if not weak:
-            return []
-        voids = self.unit_spans("weak_void", {}, unit)
-        kept = [w for w in weak if not any(0 <= w[0] - v[1] <= 1 for v in voids)]
-        return self.surface(kept)
+        """Weak wording, except a permission granted to people ("residents may stay"): a weak
+        term right after a ``weak_void`` term."""
+        return self._qualifier(unit, "weak", "weak_void", lambda w, v: 0 <= w[0] - v[1] <= 1)
 
     def conditional(self, unit: Unit) -> list[str]:
-        """Conditions, except the agreement itself taking effect ("upon signature")."""
-        cached = self._conditional.get(unit.index)
-        if cached is None:
-            cached = self._conditional[unit.index] = self._conditional_uncached(unit)
-        return cached
+        """Conditions, except the agreement itself taking effect ("upon signature"): a
+        ``conditional_void`` term within six words after the condition."""
+        return self._qualifier(unit, "conditional", "conditional_void", lambda c, v: c[1] <= v[0] <= c[1] + 6)
 
-    def _conditional_uncached(self, unit: Unit) -> list[str]:
-        conds = self.unit_spans("conditional", {}, unit)
-        if not conds:
-            return []
-        voids = self.unit_spans("conditional_void", {}, unit)
-        kept = [c for c in conds if not any(c[1] <= v[0] <= c[1] + 6 for v in voids)]
-        return self.surface(kept)
+    def _qualifier(self, unit: Unit, marker: str, void: str, cancels) -> list[str]:
+        """The marker terms in a sentence that no void term cancels; computed once per sentence
+        (many demands ask about the same sentence)."""
+        key = (marker, unit.index)
+        if key not in self._qualifiers:
+            found = self.unit_spans(marker, {}, unit)
+            if found:
+                voids = self.unit_spans(void, {}, unit)
+                found = [m for m in found if not any(cancels(m, v) for v in voids)]
+            self._qualifiers[key] = self.surface(found) if found else []
+        return self._qualifiers[key]
 
     def negated(self, unit: Unit, topic_spans, local) -> bool:
         """A negator just before or between the topic words, not part of a matched term."""
