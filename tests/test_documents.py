@@ -29,6 +29,7 @@ from checklist.documents import (
     read_file,
 )
 from checklist.errors import DocumentError
+from helpers import zip_of
 
 UK = "Сторони звільняють усіх утримуваних осіб, включно з цивільними, протягом 30 днів."
 RU = "Стороны освобождают всех удерживаемых лиц, включая гражданских, в течение 30 дней."
@@ -87,19 +88,6 @@ def numbered_docx() -> bytes:
     return out.getvalue()
 
 
-def docx_with(parts: dict[str, bytes | int]) -> bytes:
-    """A zip with the given members; an int member is that many zero bytes, streamed."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, content in parts.items():
-            if isinstance(content, int):
-                with archive.open(name, "w", force_zip64=True) as member:
-                    chunk = bytes(MB)
-                    for _ in range(content // MB):
-                        member.write(chunk)
-            else:
-                archive.writestr(name, content)
-    return out.getvalue()
 
 
 # ------------------------------------------------------------------------- plain text
@@ -317,7 +305,7 @@ def test_docx_automatic_numbering_is_written_out() -> None:
 
 
 def test_docx_zip_bomb_is_refused_before_unpacking() -> None:
-    bomb = docx_with({"[Content_Types].xml": b"<Types/>", "word/document.xml": 200 * MB})
+    bomb = zip_of({"[Content_Types].xml": b"<Types/>", "word/document.xml": 200 * MB})
     assert len(bomb) < 1 * MB
     assert refusal(bomb, "draft.docx") == (
         "draft.docx: this .docx file would unpack to 200 MB, more than the 100 MB limit, "
@@ -325,7 +313,7 @@ def test_docx_zip_bomb_is_refused_before_unpacking() -> None:
 
 
 def test_docx_part_compressed_like_a_zip_bomb_is_refused() -> None:
-    bomb = docx_with({"word/document.xml": 4 * MB})
+    bomb = zip_of({"word/document.xml": 4 * MB})
     assert refusal(bomb, "draft.docx") == (
         "draft.docx: this .docx file has a part compressed more than 200 times, as zip bombs "
         "are, so it was not opened; save it again from Word, or paste the text.")
@@ -342,7 +330,7 @@ def test_truncated_docx_is_refused() -> None:
 
 
 def test_docx_with_broken_xml_is_refused() -> None:
-    assert refusal(docx_with({"word/document.xml": b"<w:document"}), "draft.docx") == DAMAGED_DOCX
+    assert refusal(zip_of({"word/document.xml": b"<w:document"}), "draft.docx") == DAMAGED_DOCX
 
 
 def test_empty_docx_is_refused() -> None:
@@ -375,7 +363,7 @@ def test_png_refusal_message_as_in_the_issue() -> None:
 
 
 def test_zip_that_is_not_docx_is_refused() -> None:
-    assert refusal(docx_with({"notes.txt": b"hello"}), "draft.docx") == (
+    assert refusal(zip_of({"notes.txt": b"hello"}), "draft.docx") == (
         f"draft.docx: this is a ZIP archive without a Word document inside, not a text "
         f"document; {HINT}")
 

@@ -27,6 +27,7 @@ from checklist.engine import Reading, Tokens
 from checklist.errors import DocumentError
 from checklist.provisions import split_provisions, split_sentences
 from checklist.rules import bundled_library
+from helpers import zip_of
 
 # A refusal tells the user what to do: every message has one of these.
 ACTIONS = ("upload", "paste", "save", "split", "raise the limit", "run ocr", "export", "check",
@@ -300,19 +301,6 @@ CONTENT_TYPES = (b'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://sc
                  b'package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>')
 
 
-def zip_of(parts: dict[str, bytes | int]) -> bytes:
-    """A zip archive; an int member is that many zero bytes, streamed (memory stays small)."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-        for name, content in parts.items():
-            if isinstance(content, int):
-                with archive.open(name, "w", force_zip64=True) as member:
-                    chunk = bytes(MB)
-                    for _ in range(content // MB):
-                        member.write(chunk)
-            else:
-                archive.writestr(name, content)
-    return out.getvalue()
 
 
 @pytest.fixture(scope="module")

@@ -10,17 +10,12 @@ from checklist import report, storage
 from checklist.assessment import assess
 from checklist.documents import document_from_text
 from checklist.rules import bundled_library
+from helpers import db_counts
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 KNOWN_SETS = ", ".join(sorted(bundled_library().rule_sets))
 
 
-def counts(app):
-    db = storage.connect(app.config["DATABASE"])
-    try:
-        return storage.counts(db)
-    finally:
-        db.close()
 
 
 def post_json(client, body, **kwargs):
@@ -49,7 +44,7 @@ def test_post_json_stores_and_returns_201(client, app, draft_text):
     assert r.headers["Location"] == body["urls"]["json"]
     statuses = {x["demand"]: x["status"] for x in body["results"]}
     assert statuses["tot-2025/1"] == "met"
-    assert counts(app)["assessments"] == 1
+    assert db_counts(app)["assessments"] == 1
 
 
 def test_response_carries_the_whole_assessment(client, draft_text):
@@ -71,7 +66,7 @@ def test_store_false_writes_nothing(client, app, draft_text):
     body = r.get_json()
     assert "id" not in body and "urls" not in body
     assert body["summary"]["met"] >= 1
-    assert counts(app) == {"documents": 0, "assessments": 0, "findings": 0}
+    assert db_counts(app) == {"documents": 0, "assessments": 0, "findings": 0}
 
 
 def test_statement_kind_counts_every_demand(client, draft_text):
@@ -111,7 +106,7 @@ def test_same_draft_twice_is_one_document(client, app, draft_text):
     a = upload(client, draft_text.encode(), "draft.txt").get_json()
     b = upload(client, draft_text.encode(), "copy.txt").get_json()
     assert a["document_id"] == b["document_id"] and a["id"] != b["id"]
-    assert counts(app)["documents"] == 1
+    assert db_counts(app)["documents"] == 1
 
 
 # ---------------------------------------------------------------- creating: errors
@@ -148,7 +143,7 @@ def test_invalid_fields_are_422(client, api_error, body, problem):
 def test_empty_text_is_422(client, app, api_error):
     api_error(post_json(client, {"text": "  \n "}), 422,
               "The text is empty: paste the draft's text or upload a file that contains text.")
-    assert counts(app)["documents"] == 0
+    assert db_counts(app)["documents"] == 0
 
 
 def test_unknown_rule_set_is_422(client, api_error, draft_text):
@@ -259,7 +254,7 @@ def test_unknown_format_is_404(client, stored, api_error):
 def test_delete_document(client, app, stored, api_error):
     r = client.delete("/api/v1/documents/1")
     assert r.status_code == 204 and r.data == b""
-    assert counts(app) == {"documents": 0, "assessments": 0, "findings": 0}
+    assert db_counts(app) == {"documents": 0, "assessments": 0, "findings": 0}
     api_error(client.get("/api/v1/assessments/1"), 404,
               "There is no assessment 1: it may have been deleted; see the history.")
     api_error(client.delete("/api/v1/documents/1"), 404,

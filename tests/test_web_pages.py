@@ -9,6 +9,7 @@ import pytest
 from checklist import report, storage
 from checklist.rules import bundled_library
 from checklist.web.security import CSRF_MESSAGE
+from helpers import db_counts
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 
@@ -25,12 +26,6 @@ def submit(client, **fields):
     return client.post("/assessments", data=data, content_type="multipart/form-data")
 
 
-def counts(app):
-    db = storage.connect(app.config["DATABASE"])
-    try:
-        return storage.counts(db)
-    finally:
-        db.close()
 
 
 def error_message(html: str) -> str:
@@ -95,7 +90,7 @@ def test_do_not_store(client, app, draft_text):
     assert "Not stored: nothing about this draft was written" in html
     assert 'href="#prov-2"' in html and 'id="prov-2"' in html
     assert "Download:" not in html
-    assert counts(app) == {"documents": 0, "assessments": 0, "findings": 0}
+    assert db_counts(app) == {"documents": 0, "assessments": 0, "findings": 0}
 
 
 def test_draft_text_is_escaped_everywhere(client):
@@ -145,7 +140,7 @@ def test_form_errors_keep_the_form(client, app, fields, status, message):
     html = r.get_data(as_text=True)
     assert error_message(html) == message
     assert 'action="/assessments"' in html              # the form again, to correct
-    assert counts(app)["documents"] == 0
+    assert db_counts(app)["documents"] == 0
 
 
 def test_form_error_keeps_what_was_entered(client):
@@ -225,7 +220,7 @@ def test_history_newest_first_and_delete(client, app, draft_text, other_draft_te
     html = client.get("/history").get_data(as_text=True)
     assert "Deleted “First draft” and all its assessments." in html
     assert "First draft" not in html.replace("Deleted “First draft”", "")
-    assert counts(app)["documents"] == 1 and counts(app)["assessments"] == 1
+    assert db_counts(app)["documents"] == 1 and db_counts(app)["assessments"] == 1
     assert client.get("/assessments/1").status_code == 404
     r = client.post("/documents/1/delete", data={"csrf_token": token})
     assert r.status_code == 404
