@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -200,11 +200,6 @@ class Unit:
     lead: "Unit | None" = None   # the parent's lead-in sentence for list items
     family: tuple[int, int] = (0, 0)   # token range of the provision's top-level family
 
-    def ranges(self):
-        if self.lead is not None:
-            return ((self.lo, self.hi), (self.lead.lo, self.lead.hi))
-        return ((self.lo, self.hi),)
-
 
 @dataclass
 class Reading:
@@ -332,9 +327,6 @@ class Reading:
         i = bisect_left(occ, (lo, -1))
         return i < len(occ) and occ[i][0] < hi
 
-    def unit_of_token(self, i: int) -> int:
-        return bisect_right(self.unit_starts, i) - 1
-
     def by_unit(self, key: str, terms) -> dict[int, list[tuple[int, int]]]:
         """The concept's occurrences grouped by the unit (sentence) they start in."""
         cached = self._by_unit.get(key)
@@ -358,17 +350,6 @@ class Reading:
             out.update(self.children_of_lead.get(u, ()))
         self._units_with[key] = out
         return out
-
-    def spans_in(self, key: str, terms, ranges) -> list[tuple[int, int]]:
-        occ = self.occurrences(key, terms)
-        out = []
-        for lo, hi in ranges:
-            i = bisect_left(occ, (lo, -1))
-            while i < len(occ) and occ[i][0] < hi:
-                out.append(occ[i])
-                i += 1
-        return out
-
 
 def _skip_heading(text: str, prov: Provision) -> int:
     """Sentences start after a provision's heading line ("Article IX: Prisoner Exchanges"),
@@ -467,7 +448,6 @@ class Matcher:
         self.r = reading
         self.shared = shared_concepts
         self._compiled: dict = {}
-        self._occ_cache: dict = {}
         self._groups: dict = {}
         self._qualifiers: dict = {}      # (marker, unit) -> the shared qualifiers, computed once
 
@@ -485,16 +465,6 @@ class Matcher:
         key, terms = self._terms(name, local)
         return self.r.units_with(key, terms)
 
-    def spans(self, name: str, local: dict, ranges) -> list[tuple[int, int]]:
-        occ = self._occurrences(name, local)
-        out = []
-        for lo, hi in ranges:
-            i = bisect_left(occ, (lo, -1))
-            while i < len(occ) and occ[i][0] < hi:
-                out.append(occ[i])
-                i += 1
-        return out
-
     def unit_spans(self, name: str, local: dict, unit: Unit, lead: bool = True) -> list[tuple[int, int]]:
         """The concept's spans in the unit's sentence (and, for a list item, its lead-in)."""
         cache_key = (name, id(local.get(name)) if name in local else 0)
@@ -505,14 +475,6 @@ class Matcher:
         if lead and unit.lead is not None:
             return own + groups.get(unit.lead.index, [])
         return own
-
-    def _occurrences(self, name: str, local: dict) -> list[tuple[int, int]]:
-        cache_key = (name, id(local.get(name)) if name in local else 0)
-        occ = self._occ_cache.get(cache_key)
-        if occ is None:
-            key, terms = self._terms(name, local)
-            occ = self._occ_cache[cache_key] = self.r.occurrences(key, terms)
-        return occ
 
     def present(self, name: str, local: dict, unit: Unit) -> bool:
         return unit.index in self.units_with(name, local)
