@@ -4,7 +4,6 @@ from __future__ import annotations
 import io
 import socket
 import urllib.request
-import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 

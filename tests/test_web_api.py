@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from checklist import report, storage
+from checklist import report
 from checklist.assessment import assess
 from checklist.documents import document_from_text
 from checklist.rules import bundled_library

@@ -6,9 +6,8 @@ import re
 
 import pytest
 
-from checklist import report, storage
+from checklist import report
 from checklist.rules import bundled_library
-from checklist.web.security import CSRF_MESSAGE
 from helpers import db_counts
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
