@@ -522,10 +522,15 @@ class Matcher:
         last = max(e for _, e in own)
         lo, hi = max(unit.lo, first - 3), min(unit.hi, last + 4)
         negs = [sp for sp in self.unit_spans("negator", {}, unit, lead=False) if lo <= sp[0] < hi]
+        if not negs:
+            return False
         norms = self.r.tokens.norms
+        voids = self.unit_spans("negation_void", {}, unit, lead=False)
         for n, _ in negs:
             if any(s <= n < e for s, e in own):
                 continue        # part of a matched term ("no claims")
+            if any(s <= n < e for s, e in voids):
+                continue        # a double negative: "shall not hinder the return"
             if n < last or (n > unit.lo and norms[n - 1] in _AUXILIARIES) or norms[n] == "cannot":
                 return True     # before/between the topic words, or "shall not" just after them
         return False
