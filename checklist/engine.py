@@ -531,8 +531,11 @@ class Matcher:
                 continue        # part of a matched term ("no claims")
             if any(s <= n < e for s, e in voids):
                 continue        # a double negative: "shall not hinder the return"
-            if n < last or (n > unit.lo and norms[n - 1] in _AUXILIARIES) or norms[n] == "cannot":
-                return True     # before/between the topic words, or "shall not" just after them
+            if n < last:
+                return True     # before or between the topic words: "will not release detainees"
+            if (norms[n - 1] in _AUXILIARIES or norms[n] == "cannot") and \
+                    any(s == n for s, _ in self.unit_spans("negated_action", {}, unit, lead=False)):
+                return True     # "observers shall not be admitted" (not "shall not be armed")
         return False
 
     # -- one demand

@@ -331,7 +331,7 @@ def load_concepts(path: Path, problems: list[str]) -> dict:
     return out
 
 
-RESERVED_CONCEPTS = ("weak", "weak_void", "negation_void", "conditional", "conditional_void", "negator", "deferral", "traded_marker")
+RESERVED_CONCEPTS = ("weak", "weak_void", "negation_void", "negated_action", "conditional", "conditional_void", "negator", "deferral", "traded_marker")
 
 
 def _check_concepts(demand: dict, concepts: dict, path: Path, lines, problems):
