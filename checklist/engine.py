@@ -156,18 +156,14 @@ class _Grouped:
 
 
 @lru_cache(maxsize=4096)
-def _group_terms(terms: tuple[Term, ...]) -> _Grouped:
-    single = [t.words[0] for t in terms if len(t.words) == 1]
+def compile_terms(terms: tuple[str, ...]) -> _Grouped:
+    """A concept's terms parsed and grouped for matching (cached: once per process)."""
+    parsed = [t for t in (Term.parse(x) for x in terms) if t.words]
+    single = [t.words[0] for t in parsed if len(t.words) == 1]
     return _Grouped(frozenset(v for k, v in single if k == "stem"),
                     frozenset(v for k, v in single if k == "exact"),
                     tuple(w for w in single if w[0] in ("prefix", "num")),
-                    tuple(t for t in terms if len(t.words) > 1))
-
-
-@lru_cache(maxsize=4096)
-def compile_terms(terms: tuple[str, ...]) -> tuple[Term, ...]:
-    """Parsed terms of a concept (cached: rule files are read once per process)."""
-    return tuple(t for t in (Term.parse(x) for x in terms) if t.words)
+                    tuple(t for t in parsed if len(t.words) > 1))
 
 
 def _word_ok(tokens: Tokens, i: int, kind: str, value: str) -> bool:
@@ -255,13 +251,12 @@ class Reading:
 
     # -- concept occurrences
 
-    def occurrences(self, key: str, terms: tuple[Term, ...]) -> list[tuple[int, int]]:
-        """Sorted token spans [s, e) where any of ``terms`` occurs (cached under ``key``)."""
+    def occurrences(self, key: str, grouped: "_Grouped") -> list[tuple[int, int]]:
+        """Sorted token spans [s, e) where any of a concept's terms occurs (cached under ``key``)."""
         if key in self._occ:
             return self._occ[key]
         t = self.tokens
         found = set()
-        grouped = _group_terms(terms)
         # one-word terms: intersect with the document's vocabulary in C, then collect positions
         for table, wanted in ((t.by_stem, grouped.stems), (t.by_norm, grouped.exact)):
             for word in wanted & table.keys() if len(wanted) < len(table) else table.keys() & wanted:
@@ -493,15 +488,17 @@ class Matcher:
 
     def weak(self, unit: Unit) -> list[str]:
         """Weak wording, except a permission granted to people ("residents may stay"): a weak
-        term right after a ``weak_void`` term."""
-        return self._qualifier(unit, "weak", "weak_void", lambda w, v: 0 <= w[0] - v[1] <= 1)
+        term that starts at most one word after a ``weak_void`` term ends."""
+        return self._qualifier(unit, "weak", "weak_void", lambda w, voids: any(
+            0 <= w[0] - v[1] <= 1 for v in voids))
 
     def conditional(self, unit: Unit) -> list[str]:
         """Conditions, except the agreement itself taking effect ("upon signature"): a
-        ``conditional_void`` term within six words after the condition."""
-        return self._qualifier(unit, "conditional", "conditional_void", lambda c, v: c[1] <= v[0] <= c[1] + 6)
+        ``conditional_void`` term starting within six words after the condition."""
+        return self._qualifier(unit, "conditional", "conditional_void", lambda c, voids: any(
+            c[1] <= v[0] <= c[1] + 6 for v in voids))
 
-    def _qualifier(self, unit: Unit, marker: str, void: str, cancels) -> list[str]:
+    def _qualifier(self, unit: Unit, marker: str, void: str, cancelled) -> list[str]:
         """The marker terms in a sentence that no void term cancels; computed once per sentence
         (many demands ask about the same sentence)."""
         key = (marker, unit.index)
@@ -509,7 +506,8 @@ class Matcher:
             found = self.unit_spans(marker, {}, unit)
             if found:
                 voids = self.unit_spans(void, {}, unit)
-                found = [m for m in found if not any(cancels(m, v) for v in voids)]
+                if voids:
+                    found = [m for m in found if not cancelled(m, voids)]
             self._qualifiers[key] = self.surface(found) if found else []
         return self._qualifiers[key]
 
