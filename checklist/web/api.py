@@ -91,7 +91,10 @@ def _stored(assessment_id: int):
     body = {**service.reviewed(row), "id": row["id"], "document_id": row["document_id"],
             "title": document["title"], "created_at": row["created_at"],
             "urls": service.urls(row["id"])}
-    return jsonify(schemas.StoredAssessmentSchema().dump(body))
+    # The body is the stored result plus ids; StoredAssessmentSchema describes it in the OpenAPI
+    # document (the tests validate real responses against it). Dumping through the schema gave
+    # the same dict and cost 1.6 ms of a 38 ms request, so it is served as it is.
+    return jsonify(body)
 
 
 @bp.get("/assessments/<int:assessment_id>")
