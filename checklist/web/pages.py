@@ -63,6 +63,16 @@ def _form_context(values: dict | None = None, error: str | None = None, errors=(
             "documents": storage.list_documents(get_db())}
 
 
+def _attach_draft(sub: service.Submission, upload, text: str) -> None:
+    """The draft of a form: the uploaded file if any, else the pasted text, else a 422."""
+    if upload is not None:
+        sub.data, sub.filename = upload.read(), upload.filename
+    elif text.strip():
+        sub.text = text
+    else:
+        fail(422, service.NOTHING_SENT)
+
+
 def _previous_id(value: str | None) -> int | None:
     """The "new version of" select: empty for none, else a document id."""
     value = (value or "").strip()
@@ -92,12 +102,7 @@ def create():
         sub = service.Submission(title=values["title"] or None, rule_sets=values["rule_sets"],
                                  document_kind=values["document_kind"], store=not values["no_store"],
                                  previous_document_id=_previous_id(values["previous_document_id"]))
-        if upload is not None:
-            sub.data, sub.filename = upload.read(), upload.filename
-        elif values["text"].strip():
-            sub.text = values["text"]
-        else:
-            fail(422, service.NOTHING_SENT)
+        _attach_draft(sub, upload, values["text"])
         outcome = service.run(sub)
     except HTTPException as exc:
         if not hasattr(exc, "errors"):
@@ -358,12 +363,7 @@ def compare_new_version():
         sub = service.Submission(title=values["title"] or None, rule_sets=old_row["rule_sets"],
                                  document_kind=old_row["document_kind"], store=not values["no_store"],
                                  previous_document_id=old_row["document_id"])
-        if upload is not None:
-            sub.data, sub.filename = upload.read(), upload.filename
-        elif values["text"].strip():
-            sub.text = values["text"]
-        else:
-            fail(422, service.NOTHING_SENT)
+        _attach_draft(sub, upload, values["text"])
         outcome = service.run(sub)
         if outcome.assessment_id is not None:
             return redirect(url_for("pages.compare", old=values["old"], new=outcome.assessment_id), 303)
