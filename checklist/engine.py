@@ -155,6 +155,19 @@ class _Grouped:
     multi: tuple              # terms of several words
 
 
+_CONCEPTS: dict[int, tuple] = {}     # id(term lists) -> (term lists, key, compiled)
+
+
+def _compiled_concept(name: str, source: dict | None) -> tuple[str, "_Grouped"]:
+    """(cache key, compiled terms) for a concept's term lists, shared by every document: the
+    lists are the library's own objects, kept referenced here so that their id stays theirs."""
+    entry = _CONCEPTS.get(id(source))
+    if entry is None or entry[0] is not source:
+        words = tuple(x for lang in ("en", "uk", "ru") for x in (source or {}).get(lang, ()))
+        entry = _CONCEPTS[id(source)] = (source, f"{id(source)}:{name}", compile_terms(words))
+    return entry[1], entry[2]
+
+
 @lru_cache(maxsize=4096)
 def compile_terms(terms: tuple[str, ...]) -> _Grouped:
     """A concept's terms parsed and grouped for matching (cached: once per process)."""
@@ -256,6 +269,7 @@ class Reading:
         if key in self._occ:
             return self._occ[key]
         t = self.tokens
+        by_stem, by_norm = t.by_stem, t.by_norm
         found = set()
         # one-word terms: intersect with the document's vocabulary in C, then collect positions
         for table, wanted in ((t.by_stem, grouped.stems), (t.by_norm, grouped.exact)):
@@ -271,13 +285,19 @@ class Reading:
             # anchor on the rarest word, then check the others at their offsets
             anchor, cands = None, None
             for k, (kind, value) in enumerate(words):
-                if kind == "any":
+                if kind == "stem":
+                    pos = by_stem.get(value, ())
+                elif kind == "exact":
+                    pos = by_norm.get(value, ())
+                elif kind == "any":
                     continue
-                pos = self._positions(kind, value)
+                else:
+                    pos = self._positions(kind, value)
+                if not pos:
+                    cands = None
+                    break
                 if cands is None or len(pos) < len(cands):
                     anchor, cands = k, pos
-                if not pos:
-                    break
             for j in cands or ():
                 i = j - anchor
                 if i < 0 or i + n > len(t.norms):
@@ -448,13 +468,13 @@ class Matcher:
 
     # -- concepts
 
-    def _terms(self, name: str, local: dict) -> tuple[str, tuple[Term, ...]]:
+    def _terms(self, name: str, local: dict) -> tuple[str, "_Grouped"]:
+        """The concept's cache key and compiled terms (a demand's own concept wins)."""
         source = local.get(name) if name in local else self.shared.get(name)
-        key = f"{id(source)}:{name}"
-        if key not in self._compiled:
-            words = tuple(x for lang in ("en", "uk", "ru") for x in (source or {}).get(lang, ()))
-            self._compiled[key] = compile_terms(words)
-        return key, self._compiled[key]
+        found = self._compiled.get((name, id(source)))
+        if found is None:
+            found = self._compiled[(name, id(source))] = _compiled_concept(name, source)
+        return found
 
     def units_with(self, name: str, local: dict) -> set[int]:
         key, terms = self._terms(name, local)
