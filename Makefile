@@ -21,10 +21,10 @@ system-deps:
 
 # Assess the bundled sample, write the reports to out/, then serve the web app with the
 # sample stored on http://127.0.0.1:5000/ (Ctrl+C stops it).
-demo: $(STAMP)
+demo: system-deps $(STAMP)
 	$(BIN)/checklist demo --out out --serve
 
-test: $(STAMP)
+test: system-deps $(STAMP)
 	$(BIN)/pytest
 
 clean:
