@@ -1,6 +1,7 @@
 """Security for confidential drafts: headers, CSRF, login, API token, logs."""
 from __future__ import annotations
 
+import io
 import logging
 import re
 
@@ -192,3 +193,23 @@ def test_no_draft_text_in_logs(client, caplog):
     client.post("/api/v1/assessments", json={"text": text, "rule_sets": ["nope"]})
     assert "stored assessment 1 of document 1" in caplog.text
     assert "Zanzibar" not in caplog.text
+
+
+@pytest.mark.parametrize("headers", [{"Sec-Fetch-Site": "cross-site"}, {"Origin": "https://evil.example"},
+                                     {"Origin": "null"}])
+def test_api_refuses_data_changes_from_other_sites(client, headers):
+    """A form on another website can POST here without a preflight: refused, nothing stored."""
+    response = client.post("/api/v1/assessments", data={"file": (io.BytesIO(b"1. The Parties shall "
+                           b"release all detained civilians."), "d.txt")}, headers=headers,
+                           content_type="multipart/form-data")
+    assert response.status_code == 403
+    assert response.get_json()["error"] == ("Requests from other websites may not change data here: call "
+                                            "the API from this site, a script or a command line.")
+    assert client.get("/api/v1/assessments/1").status_code == 404
+
+
+def test_api_accepts_same_site_and_scripts(client):
+    for headers in ({}, {"Sec-Fetch-Site": "same-origin", "Origin": "http://localhost"}):
+        response = client.post("/api/v1/assessments", json={"text": "1. The Parties shall release all "
+                               "detained civilians.", "store": False}, headers=headers)
+        assert response.status_code == 200, response.get_json()

@@ -12,7 +12,7 @@ from ..rules import bundled_library
 from . import schemas, service
 from .db import get_db
 from .errors import fail
-from .security import check_api_access
+from .security import check_api_access, refuse_cross_site
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -21,6 +21,7 @@ PUBLIC = {"api.openapi"}
 
 @bp.before_request
 def _access():
+    refuse_cross_site()
     if request.endpoint not in PUBLIC:
         check_api_access()
 

@@ -9,6 +9,7 @@ from werkzeug.exceptions import HTTPException, default_exceptions
 MESSAGES = {
     400: "The request could not be understood.",
     401: "Sign in first.",
+    403: "This request is not allowed from another site.",
     404: "There is nothing at this address.",
     405: "This address does not accept that method.",
     413: "The upload is too large.",

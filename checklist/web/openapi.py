@@ -97,6 +97,7 @@ def _responses(ok: dict, *statuses: int) -> dict:
 ERROR_WORDS = {
     400: "The body is not valid JSON.",
     401: "A token is configured and was not sent, or is wrong.",
+    403: "A browser sent the request from another site (cross-site requests may not change data).",
     404: "No such id.",
     405: "The method is not allowed here: reviews are never changed or deleted, only added to.",
     413: "The upload is too large.",
@@ -137,7 +138,7 @@ def spec() -> dict:
                     "201": _json(schemas.StoredAssessmentSchema, "Assessed and stored.") | {
                         "headers": {"Location": {"schema": {"type": "string"}}}},
                     "200": _json(schemas.AssessmentSchema, "Assessed in memory (store false); nothing stored."),
-                }, 400, 401, 413, 415, 422),
+                }, 400, 401, 403, 413, 415, 422),
             }},
             "/assessments/{assessment_id}": {"get": {
                 "summary": "A stored assessment", "operationId": "getAssessment",
@@ -171,7 +172,7 @@ def spec() -> dict:
                     "responses": _responses({
                         "201": _json(schemas.ReviewSchema, "Recorded.") | {
                             "headers": {"Location": {"schema": {"type": "string"}}}},
-                    }, 400, 401, 404, 415, 422),
+                    }, 400, 401, 403, 404, 415, 422),
                 },
             },
             "/reviews/{review_id}": {"get": {
@@ -188,13 +189,13 @@ def spec() -> dict:
                 "requestBody": {"required": True, "content": {
                     "application/json": {"schema": _ref(schemas.CompareRequestSchema)}}},
                 "responses": _responses({"200": _json(schemas.ComparisonSchema, "The comparison.")},
-                                        400, 401, 404, 413, 415, 422),
+                                        400, 401, 403, 404, 413, 415, 422),
             }},
             "/documents/{document_id}": {"delete": {
                 "summary": "Delete a document with all its assessments", "operationId": "deleteDocument",
                 "parameters": [{"name": "document_id", "in": "path", "required": True,
                                 "schema": {"type": "integer"}}],
-                "responses": _responses({"204": {"description": "Deleted."}}, 401, 404),
+                "responses": _responses({"204": {"description": "Deleted."}}, 401, 403, 404),
             }},
             "/rule-sets": {"get": {
                 "summary": "The bundled rule sets", "operationId": "listRuleSets",

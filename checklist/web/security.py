@@ -83,6 +83,23 @@ def check_api_access() -> None:
                   "'Authorization: Bearer <token>'.")
 
 
+CROSS_SITE_MESSAGE = ("Requests from other websites may not change data here: call the API from "
+                      "this site, a script or a command line.")
+
+
+def refuse_cross_site() -> None:
+    """A browser on another site can send a form POST without asking (no CORS preflight); the
+    API takes no CSRF token, so refuse data-changing requests a browser marks as cross-site
+    (Sec-Fetch-Site) or whose Origin is not this site. Scripts and curl send neither header."""
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return
+    site = request.headers.get("Sec-Fetch-Site")
+    origin = request.headers.get("Origin")
+    here = request.host_url.rstrip("/")
+    if site == "cross-site" or (origin is not None and origin.rstrip("/") != here):   # incl. "null"
+        fail(403, CROSS_SITE_MESSAGE)
+
+
 def add_headers(response):
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
