@@ -196,7 +196,7 @@ def _word_ok(tokens: Tokens, i: int, kind: str, value: str) -> bool:
 # ---------------------------------------------------------------- the document model
 
 
-@dataclass
+@dataclass(slots=True)
 class Unit:
     """A sentence of a provision, the unit the engine matches in."""
 

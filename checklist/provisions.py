@@ -594,6 +594,7 @@ art arts no nos mr mrs ms dr st para paras cf vs approx incl sec ch fig ibid jr 
 gov amb p pp e.g i.e u.s u.n u.k e.u ст п пп т.е т.к т.д т.п р рр г гг ін им напр див см
 """.split())
 _SENT_CANDIDATE = re.compile(r"[.!?;…]+[\"'”’»)\]]*|\n")
+_CLOSERS = frozenset(".!?;…\"'”’»)]")
 _LABEL_WINDOW = 200
 _TRAILING_CONNECTOR = re.compile(r"[ \t]*(?:and|or|and/or|та|і|й|або|и|или)[ \t]*(?:\n|$)")
 _OPENERS = "\"'“‘«([„"
@@ -652,6 +653,16 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
     start = max(0, min(start, end))
     cuts = []
     protect = _label_end(text, start, end)
+    # fast path: one sentence, no break candidate between the label and the closing punctuation
+    tail = end
+    while tail > protect and (text[tail - 1].isspace() or text[tail - 1] in _CLOSERS):
+        tail -= 1
+    if not _SENT_CANDIDATE.search(text, protect, tail):
+        body = text[start:end].strip()
+        if body and _ALNUM.search(body):
+            s = start + (len(text[start:end]) - len(text[start:end].lstrip()))
+            return [(s, s + len(body))]
+        return []
     for m in _SENT_CANDIDATE.finditer(text, start, end):
         if m.start() < protect:
             continue
