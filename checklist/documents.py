@@ -13,16 +13,18 @@ from __future__ import annotations
 import codecs
 import hashlib
 import io
+import posixpath
 import re
 import threading
 import unicodedata
+import xml.etree.ElementTree as ET
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from xml.parsers import expat
 
-import mammoth
 import nh3
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -438,7 +440,7 @@ def _latin_codepage(data: bytes) -> str | None:
 
 
 # ---------------------------------------------------------------------------------------
-# HTML (also the output of mammoth for .docx)
+# HTML
 
 
 # nh3 (html5ever, linear time) first reduces the page to these tags, and drops the content
@@ -601,11 +603,42 @@ def html_to_text(html: str, name: str = "page.html") -> str:
 
 
 # ---------------------------------------------------------------------------------------
-# DOCX through mammoth
+# DOCX: word/document.xml, numbering.xml and styles.xml read with the standard library
+#
+# The text is what Word shows: paragraphs in order (table cells row by row, one paragraph a
+# line), runs' text (tabs, line breaks, non-breaking hyphens; deleted and hidden text, field
+# codes, images, text boxes, footnotes, comments, headers and footers are left out; hyperlinks
+# keep their text), and the automatic numbering Word draws: counters shared by every list of
+# one abstractNum, start values and startOverride, deeper levels restarting (lvlRestart), the
+# number formats and lvlText patterns ("%1.", "(%2)", "%1.%2.", "Article %1"), isLgl, and
+# numbering given by a paragraph style ("List Number", numbered headings). A numbered paragraph
+# is written "<label> <text>", indented four spaces per level below the first; a bullet is
+# "- <text>". Consecutive list paragraphs are separated by a newline, anything else by a blank
+# line, as the HTML reader does for <li> and <p>.
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_REL_TYPES = {"numbering": "/numbering", "styles": "/styles"}
+
+# Elements whose children are paragraphs (block level) or runs (inside a paragraph); any
+# other element (w:del, w:moveFrom, w:drawing, w:pict, w:instrText, w:sectPr ...) is skipped.
+_BLOCK_CONTAINERS = frozenset(_W + t for t in (
+    "tbl", "tr", "tc", "sdt", "sdtContent", "customXml", "ins", "moveTo", "smartTag"))
+_RUN_CONTAINERS = frozenset(_W + t for t in (
+    "r", "hyperlink", "smartTag", "customXml", "fldSimple", "ins", "moveTo", "sdt",
+    "sdtContent", "bdo", "dir"))
+_RUN_TEXT = {_W + "tab": "\t", _W + "ptab": "\t", _W + "br": "\n", _W + "cr": "\n",
+             _W + "noBreakHyphen": "-"}
+_FALSE = frozenset({"0", "false", "off"})
+_LEVELS = 9
 
 
 def _read_docx(data: bytes, name: str, limits: Limits) -> str:
-    """Text of a .docx, with its automatic list numbering written out."""
+    """Text of a .docx, with its automatic list numbering written out as Word shows it.
+
+    Only the main document part is read: footnotes, endnotes, comments, headers, footers and
+    text boxes are ignored, as are images; hyperlinks keep their text."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
@@ -616,8 +649,12 @@ def _read_docx(data: bytes, name: str, limits: Limits) -> str:
     if not any(m.filename == "word/document.xml" for m in members):
         raise _not_text(name, "a ZIP archive without a Word document inside")
     _check_zip_bomb(members, name, limits)
-    html = _mammoth_html(data, name)
-    return _nonempty(name, html_to_text(html, name))
+    parts = _unpack_docx(data, name)
+    try:
+        text = _docx_text(*parts)
+    except Exception as exc:  # XML errors, a DOCTYPE, hostile nesting (RecursionError) ...
+        raise _docx_damaged(name) from exc
+    return _nonempty(name, clean_text(text))
 
 
 def _check_zip_bomb(members: list[zipfile.ZipInfo], name: str, limits: Limits) -> None:
@@ -630,13 +667,348 @@ def _check_zip_bomb(members: list[zipfile.ZipInfo], name: str, limits: Limits) -
             raise _docx_compressed(name, limits.max_docx_ratio)
 
 
-def _mammoth_html(data: bytes, name: str) -> str:
-    no_images = mammoth.images.img_element(lambda image: {})  # never reads image bytes
+def _unpack_docx(data: bytes, name: str) -> tuple[bytes, bytes | None, bytes | None]:
+    """(document.xml, numbering part or None, styles part or None); called only after
+    :func:`_check_zip_bomb`. zipfile stops at each part's declared size (CRC error)."""
     try:
-        result = mammoth.convert_to_html(io.BytesIO(data), convert_image=no_images)
-    except Exception as exc:  # mammoth/zipfile/XML errors on a damaged file
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            document = archive.read("word/document.xml")
+            targets = {"numbering": "word/numbering.xml", "styles": "word/styles.xml"}
+            if "word/_rels/document.xml.rels" in names:
+                targets.update(_related_parts(archive.read("word/_rels/document.xml.rels")))
+            numbering, styles = (archive.read(targets[k]) if targets[k] in names else None
+                                 for k in ("numbering", "styles"))
+    except Exception as exc:  # bad CRC, truncated data, broken relationships part
         raise _docx_damaged(name) from exc
-    return result.value
+    return document, numbering, styles
+
+
+# The former (mammoth) unpacking step's name: tests/test_hostile.py still stubs it out, which no
+# longer affects reading; stub _unpack_docx instead.
+_mammoth_html = _unpack_docx
+
+
+def _related_parts(rels: bytes) -> dict[str, str]:
+    """Part names of the numbering and styles parts the document's relationships name."""
+    found = {}
+    for rel in _parse_xml(rels).iter(_RELS + "Relationship"):
+        kind = next((k for k, suffix in _REL_TYPES.items()
+                     if rel.get("Type", "").endswith(suffix)), None)
+        target = rel.get("Target", "")
+        if kind and target and rel.get("TargetMode") != "External":
+            path = target.lstrip("/") if target.startswith("/") else f"word/{target}"
+            found[kind] = posixpath.normpath(path)
+    return found
+
+
+class _Doctype(ValueError):
+    """A part declares a DOCTYPE (Word never writes one; entity bombs need one)."""
+
+
+class _RootReached(Exception):
+    pass
+
+
+def _refuse_doctype(xml: bytes) -> None:
+    """Raise _Doctype if the prolog declares a DOCTYPE; reads only up to the root element."""
+    def doctype(*args: object) -> None:
+        raise _Doctype("DOCTYPE")
+
+    def root(*args: object) -> None:
+        raise _RootReached
+
+    parser = expat.ParserCreate()
+    parser.StartDoctypeDeclHandler = doctype
+    parser.StartElementHandler = root
+    try:
+        parser.Parse(xml, True)
+    except _RootReached:
+        return
+
+
+def _parse_xml(xml: bytes) -> ET.Element:
+    _refuse_doctype(xml)
+    return ET.fromstring(xml)
+
+
+def _body_blocks(xml: bytes):
+    """The elements directly inside w:body, one at a time; each is dropped once used, so memory
+    holds one top-level block (paragraph or table), not the whole document."""
+    _refuse_doctype(xml)
+    stack: list[ET.Element] = []
+    for event, element in ET.iterparse(io.BytesIO(xml), events=("start", "end")):
+        if event == "start":
+            stack.append(element)
+            continue
+        stack.pop()
+        if len(stack) == 2 and stack[1].tag == _W + "body":
+            yield element
+            stack[1].clear()
+
+
+def _docx_text(document: bytes, numbering: bytes | None, styles: bytes | None) -> str:
+    style_sheet = _Styles(_parse_xml(styles) if styles else None)
+    lists = _Numbering(_parse_xml(numbering) if numbering else None, style_sheet)
+    out: list[str] = []
+    previous_in_list = False
+    for block in _body_blocks(document):
+        for paragraph in _paragraphs(block):
+            line, in_list = _paragraph_line(paragraph, style_sheet, lists)
+            if not line:
+                continue
+            if out:
+                out.append("\n" if previous_in_list and in_list else "\n\n")
+            out.append(line)
+            previous_in_list = in_list
+    return re.sub(r"\n{3,}", "\n\n", "".join(out))
+
+
+def _paragraphs(element: ET.Element):
+    """Paragraphs of a block in reading order (tables row by row, cell by cell)."""
+    if element.tag == _W + "p":
+        yield element
+    elif element.tag in _BLOCK_CONTAINERS:
+        for child in element:
+            yield from _paragraphs(child)
+
+
+def _paragraph_line(paragraph: ET.Element, styles: _Styles, lists: _Numbering) -> tuple[str, bool]:
+    """(text with its number, is a list paragraph); numbering counts even an empty paragraph."""
+    parts: list[str] = []
+    _run_text(paragraph, parts)
+    lines = [line.strip(" \t") for line in "".join(parts).split("\n")]
+    text = "\n".join(lines).strip("\n")
+    numbered = lists.label(*_numbering_of(paragraph, styles, lists))
+    if numbered is None:
+        return text, False
+    label, level = numbered
+    if not text:
+        return "", True
+    prefix = "    " * min(level, _MAX_INDENT) + (f"{label} " if label else "")
+    return prefix + text, True
+
+
+def _run_text(element: ET.Element, out: list[str]) -> None:
+    for child in element:
+        tag = child.tag
+        if tag == _W + "t":
+            out.append(child.text or "")
+        elif tag in _RUN_TEXT:
+            out.append(_RUN_TEXT[tag])
+        elif tag == _W + "r":
+            if not _hidden(child):
+                _run_text(child, out)
+        elif tag in _RUN_CONTAINERS:
+            _run_text(child, out)
+        elif tag == _MC + "AlternateContent":
+            choice = child.find(_MC + "Choice")
+            if choice is not None:
+                _run_text(choice, out)
+
+
+def _hidden(run: ET.Element) -> bool:
+    vanish = run.find(f"{_W}rPr/{_W}vanish")
+    return vanish is not None and vanish.get(_W + "val", "true").lower() not in _FALSE
+
+
+def _val(element: ET.Element | None, path: str) -> str | None:
+    found = element.find(path) if element is not None else None
+    return found.get(_W + "val") if found is not None else None
+
+
+def _small_int(value: str | None) -> int | None:
+    """An integer attribute, or None when it is missing or absurd (hostile files)."""
+    if value is None or not re.fullmatch(r"\s*-?\d{1,9}\s*", value):
+        return None
+    return int(value)
+
+
+def _numbering_of(paragraph: ET.Element, styles: _Styles,
+                  lists: _Numbering) -> tuple[str | None, int]:
+    """(numId, ilvl) from the paragraph's own numPr, else from its paragraph style."""
+    properties = paragraph.find(_W + "pPr")
+    style_id = _val(properties, _W + "pStyle") or styles.default
+    num_id = _val(properties, f"{_W}numPr/{_W}numId")
+    level = _small_int(_val(properties, f"{_W}numPr/{_W}ilvl"))
+    style_num, style_level = styles.numbering(style_id)
+    if num_id is None and style_num is not None:
+        num_id = style_num
+        if level is None:
+            level = (style_level if style_level is not None
+                     else lists.level_of_style(num_id, style_id))
+    return num_id, level or 0
+
+
+class _Styles:
+    """Paragraph styles' numbering (numId, ilvl), following w:basedOn."""
+
+    def __init__(self, root: ET.Element | None) -> None:
+        self.styles: dict[str, tuple[str | None, str | None, str | None]] = {}
+        self.default: str | None = None
+        for style in root.iter(_W + "style") if root is not None else ():
+            style_id = style.get(_W + "styleId")
+            kind = style.get(_W + "type", "paragraph")
+            if style_id is None or kind not in ("paragraph", "numbering"):
+                continue
+            properties = style.find(_W + "pPr")
+            self.styles[style_id] = (_val(style, _W + "basedOn"),
+                                     _val(properties, f"{_W}numPr/{_W}numId"),
+                                     _val(properties, f"{_W}numPr/{_W}ilvl"))
+            if kind == "paragraph" and style.get(_W + "default", "").lower() in ("1", "true", "on"):
+                self.default = style_id
+
+    def numbering(self, style_id: str | None) -> tuple[str | None, int | None]:
+        num_id = level = None
+        seen = set()
+        while style_id in self.styles and style_id not in seen:
+            seen.add(style_id)
+            based_on, style_num, style_level = self.styles[style_id]
+            num_id = num_id if num_id is not None else style_num
+            level = level if level is not None else _small_int(style_level)
+            style_id = based_on
+        return num_id, level
+
+
+@dataclass
+class _Level:
+    start: int = 1
+    format: str = "decimal"
+    text: str = ""
+    restart: int | None = None   # lvlRestart: restarts after levels shallower than this
+    legal: bool = False          # isLgl: every number in the label as a decimal
+    style: str | None = None     # pStyle: the paragraph style bound to this level
+
+    @classmethod
+    def of(cls, element: ET.Element, base: _Level | None = None) -> _Level:
+        base = base or cls()
+        legal = element.find(_W + "isLgl")
+        start = _small_int(_val(element, _W + "start"))
+        return cls(start=start if start is not None else base.start,
+                   format=_val(element, _W + "numFmt") or base.format,
+                   text=(_val(element, _W + "lvlText") or "")
+                   if element.find(_W + "lvlText") is not None else base.text,
+                   restart=_small_int(_val(element, _W + "lvlRestart")) if element.find(
+                       _W + "lvlRestart") is not None else base.restart,
+                   legal=(legal.get(_W + "val", "true").lower() not in _FALSE)
+                   if legal is not None else base.legal,
+                   style=_val(element, _W + "pStyle") or base.style)
+
+
+class _Numbering:
+    """numbering.xml, and the counters Word keeps while it lays the document out."""
+
+    def __init__(self, root: ET.Element | None, styles: _Styles) -> None:
+        self.styles = styles
+        self.abstract: dict[str, dict[int, _Level]] = {}
+        self.style_link: dict[str, str] = {}       # abstractNumId -> numbering style
+        self.nums: dict[str, tuple[str, dict[int, int], dict[int, ET.Element]]] = {}
+        self.counters: dict[str, list[int | None]] = {}
+        self.used: set[str] = set()
+        for element in root if root is not None else ():
+            if element.tag == _W + "abstractNum":
+                abstract_id = element.get(_W + "abstractNumId")
+                self.abstract[abstract_id] = {
+                    level: _Level.of(lvl) for lvl in element.findall(_W + "lvl")
+                    if (level := _small_int(lvl.get(_W + "ilvl"))) is not None
+                    and 0 <= level < _LEVELS}
+                link = _val(element, _W + "numStyleLink")
+                if link:
+                    self.style_link[abstract_id] = link
+            elif element.tag == _W + "num":
+                starts, levels = {}, {}
+                for override in element.findall(_W + "lvlOverride"):
+                    level = _small_int(override.get(_W + "ilvl"))
+                    if level is None or not 0 <= level < _LEVELS:
+                        continue
+                    start = _small_int(_val(override, _W + "startOverride"))
+                    if start is not None:
+                        starts[level] = start
+                    if (lvl := override.find(_W + "lvl")) is not None:
+                        levels[level] = lvl
+                self.nums[element.get(_W + "numId")] = (
+                    _val(element, _W + "abstractNumId"), starts, levels)
+
+    def _definition(self, num_id: str) -> tuple[str, dict[int, _Level], dict[int, int]] | None:
+        """(abstractNumId whose counters apply, levels, start overrides) for a numId."""
+        if num_id not in self.nums:
+            return None
+        abstract_id, starts, overrides = self.nums[num_id]
+        seen = set()
+        while abstract_id in self.style_link and abstract_id not in seen:  # numStyleLink
+            seen.add(abstract_id)
+            linked = self.styles.numbering(self.style_link[abstract_id])[0]
+            if linked not in self.nums:
+                break
+            abstract_id = self.nums[linked][0]
+        if abstract_id not in self.abstract:
+            return None
+        levels = dict(self.abstract[abstract_id])
+        for level, element in overrides.items():
+            levels[level] = _Level.of(element, levels.get(level))
+        return abstract_id, levels, starts
+
+    def level_of_style(self, num_id: str, style_id: str | None) -> int:
+        definition = self._definition(num_id)
+        if definition and style_id:
+            for level, lvl in definition[1].items():
+                if lvl.style == style_id:
+                    return level
+        return 0
+
+    def label(self, num_id: str | None, level: int) -> tuple[str, int] | None:
+        """Advance the counters for one paragraph and return (label, level), or None when the
+        paragraph is not numbered (numId 0, an unknown list or level)."""
+        if num_id is None or num_id == "0" or not 0 <= level < _LEVELS:
+            return None
+        definition = self._definition(num_id)
+        if definition is None or level not in definition[1]:
+            return None
+        abstract_id, levels, starts = definition
+        counters = self.counters.setdefault(abstract_id, [None] * _LEVELS)
+        if num_id not in self.used:
+            self.used.add(num_id)
+            for overridden in starts:
+                counters[overridden] = None       # this list starts again at its override
+
+        def start(n: int) -> int:
+            return starts.get(n, levels[n].start if n in levels else 1)
+
+        counters[level] = start(level) if counters[level] is None else counters[level] + 1
+        for deeper in range(level + 1, _LEVELS):
+            restart = levels[deeper].restart if deeper in levels else None
+            if level < (deeper if restart is None else restart):
+                counters[deeper] = None
+        this = levels[level]
+        if this.format == "bullet":
+            return "-", level
+
+        def number(match: re.Match) -> str:
+            n = int(match.group(1)) - 1
+            value = counters[n] if counters[n] is not None else start(n)
+            fmt = levels[n].format if n in levels else "decimal"
+            if this.legal and fmt not in ("none", "bullet"):
+                fmt = "decimal"
+            return _word_number(value, fmt)
+
+        return re.sub(r"%([1-9])", number, this.text).strip(), level
+
+
+def _word_number(number: int, fmt: str) -> str:
+    """A counter in one of Word's number formats (decimal for formats not listed here)."""
+    if fmt == "none":
+        return ""
+    if fmt in ("lowerLetter", "upperLetter") and 0 < number <= 26 * 50:
+        letters = chr(ord("a") + (number - 1) % 26) * ((number - 1) // 26 + 1)  # z, aa, bb
+        return letters.upper() if fmt == "upperLetter" else letters
+    if fmt in ("lowerRoman", "upperRoman") and 0 < number < 4000:
+        return _roman(number).upper() if fmt == "upperRoman" else _roman(number)
+    if fmt == "decimalZero" and 0 <= number < 10:
+        return f"0{number}"
+    if fmt == "ordinal" and number >= 0:
+        suffix = "th" if number % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+        return f"{number}{suffix}"
+    return str(number)
 
 
 # ---------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import socket
+import zipfile
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -17,6 +18,7 @@ from docx.oxml.ns import nsdecls
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from checklist import documents
 from checklist.documents import (
     MB,
     Document,
@@ -28,6 +30,7 @@ from checklist.documents import (
     read_file,
 )
 from checklist.errors import DocumentError
+from checklist.provisions import split_provisions
 from helpers import zip_of
 
 UK = "Сторони звільняють усіх утримуваних осіб, включно з цивільними, протягом 30 днів."
@@ -303,7 +306,238 @@ def test_docx_automatic_numbering_is_written_out() -> None:
                         "- Signed by the parties.")
 
 
-def test_docx_zip_bomb_is_refused_before_unpacking() -> None:
+def lists_docx(abstracts: list[str], nums: list[str], build) -> bytes:
+    """A .docx built by python-docx, with the given <w:abstractNum> and <w:num> definitions
+    (inner XML, w: prefix) added to its numbering part; ``build(document)`` adds the content."""
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    for xml in reversed(abstracts):   # abstractNum elements precede num elements
+        xml = xml.replace("<w:abstractNum ", f"<w:abstractNum {nsdecls('w')} ", 1)
+        numbering.insert(0, parse_xml(xml))
+    for xml in nums:
+        numbering.append(parse_xml(xml.replace("<w:num ", f"<w:num {nsdecls('w')} ", 1)))
+    build(document)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def level(ilvl: int, fmt: str, text: str, start: int = 1, extra: str = "") -> str:
+    return (f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="{start}"/><w:numFmt w:val="{fmt}"/>'
+            f'<w:lvlText w:val="{text}"/>{extra}</w:lvl>')
+
+
+def abstract(abstract_id: int, *levels: str) -> str:
+    return f'<w:abstractNum w:abstractNumId="{abstract_id}">{"".join(levels)}</w:abstractNum>'
+
+
+def num(num_id: int, abstract_id: int, overrides: str = "") -> str:
+    return f'<w:num w:numId="{num_id}"><w:abstractNumId w:val="{abstract_id}"/>{overrides}</w:num>'
+
+
+def start_override(ilvl: int, start: int) -> str:
+    return f'<w:lvlOverride w:ilvl="{ilvl}"><w:startOverride w:val="{start}"/></w:lvlOverride>'
+
+
+def add_item(document, text: str, num_id: int, ilvl: int = 0):
+    paragraph = document.add_paragraph(text)
+    paragraph._p.get_or_add_pPr().append(parse_xml(
+        f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{ilvl}"/><w:numId w:val="{num_id}"/></w:numPr>'))
+    return paragraph
+
+
+def docx_text(data: bytes) -> str:
+    document = read_document(data, "draft.docx")
+    assert document.format == "docx"
+    return document.text
+
+
+def interrupted_list(document) -> None:
+    document.add_paragraph("Ceasefire agreement")
+    add_item(document, "The parties shall cease fire at midnight.", 50)
+    add_item(document, "Heavy weapons shall be withdrawn.", 50)
+    document.add_paragraph("The withdrawal is monitored by the mission.")
+    add_item(document, "Detained persons shall be released.", 50)
+
+
+def test_docx_list_interrupted_by_a_paragraph_continues_its_numbering() -> None:
+    data = lists_docx([abstract(50, level(0, "decimal", "%1."))], [num(50, 50)], interrupted_list)
+    text = docx_text(data)
+    assert text == ("Ceasefire agreement\n\n"
+                    "1. The parties shall cease fire at midnight.\n"
+                    "2. Heavy weapons shall be withdrawn.\n\n"
+                    "The withdrawal is monitored by the mission.\n\n"
+                    "3. Detained persons shall be released.")
+    provisions = {p.ref: p for p in split_provisions(text)}
+    assert {"1", "2", "3"} <= set(provisions)
+    three = provisions["3"]
+    assert text[three.start:three.end].startswith("3. Detained persons")
+
+
+def test_docx_level_start_value() -> None:
+    def build(document) -> None:
+        add_item(document, "Fifth point.", 51)
+        add_item(document, "Sixth point.", 51)
+
+    data = lists_docx([abstract(51, level(0, "decimal", "%1.", start=5))], [num(51, 51)], build)
+    assert docx_text(data) == "5. Fifth point.\n6. Sixth point."
+
+
+def test_docx_start_override_restarts_a_list_and_other_lists_continue() -> None:
+    def build(document) -> None:
+        add_item(document, "First list, one.", 52)
+        add_item(document, "First list, two.", 52)
+        document.add_paragraph("Annex")
+        add_item(document, "Second list, one.", 53)
+        add_item(document, "Second list, two.", 53)
+        document.add_paragraph("More")
+        add_item(document, "Third list, no override.", 54)
+
+    data = lists_docx([abstract(52, level(0, "decimal", "%1)"))],
+                      [num(52, 52), num(53, 52, start_override(0, 1)), num(54, 52)], build)
+    assert docx_text(data) == ("1) First list, one.\n2) First list, two.\n\nAnnex\n\n"
+                               "1) Second list, one.\n2) Second list, two.\n\nMore\n\n"
+                               "3) Third list, no override.")
+
+
+def test_docx_two_levels_restart_the_deeper_level() -> None:
+    def build(document) -> None:
+        add_item(document, "Ceasefire.", 55)
+        add_item(document, "on land;", 55, 1)
+        add_item(document, "at sea.", 55, 1)
+        add_item(document, "Exchange.", 55)
+        add_item(document, "of prisoners.", 55, 1)
+
+    data = lists_docx([abstract(55, level(0, "decimal", "%1."), level(1, "lowerLetter", "(%2)"))],
+                      [num(55, 55)], build)
+    assert docx_text(data) == ("1. Ceasefire.\n    (a) on land;\n    (b) at sea.\n"
+                               "2. Exchange.\n    (a) of prisoners.")
+
+
+def test_docx_multilevel_patterns_and_lvl_restart() -> None:
+    def build(document) -> None:
+        add_item(document, "Ceasefire", 56)
+        add_item(document, "Scope.", 56, 1)
+        add_item(document, "Time.", 56, 1)
+        add_item(document, "Detail.", 56, 2)
+        add_item(document, "Withdrawal", 56)
+        add_item(document, "Lines.", 56, 1)
+        add_item(document, "Detail continues.", 56, 2)
+
+    never = '<w:lvlRestart w:val="0"/>'
+    data = lists_docx([abstract(56, level(0, "decimal", "Article %1"),
+                                level(1, "decimal", "%1.%2."),
+                                level(2, "lowerLetter", "%3)", extra=never))],
+                      [num(56, 56)], build)
+    assert docx_text(data) == ("Article 1 Ceasefire\n    1.1. Scope.\n    1.2. Time.\n"
+                               "        a) Detail.\nArticle 2 Withdrawal\n    2.1. Lines.\n"
+                               "        b) Detail continues.")
+
+
+def test_docx_roman_and_letter_formats() -> None:
+    def build(document) -> None:
+        add_item(document, "Principles.", 57)
+        add_item(document, "sovereignty;", 57, 1)
+        add_item(document, "integrity;", 57, 1)
+        add_item(document, "non-aggression.", 57, 1)
+        add_item(document, "Guarantees.", 57)
+
+    data = lists_docx([abstract(57, level(0, "upperLetter", "%1."),
+                                level(1, "lowerRoman", "(%2)"))], [num(57, 57)], build)
+    assert docx_text(data) == ("A. Principles.\n    (i) sovereignty;\n    (ii) integrity;\n"
+                               "    (iii) non-aggression.\nB. Guarantees.")
+    numbers = [documents._word_number(n, f) for n, f in
+               ((27, "lowerLetter"), (4, "upperRoman"), (1999, "lowerRoman"), (3, "decimalZero"),
+                (0, "lowerLetter"), (5, "none"), (12, "ordinal"), (7, "cardinalText"))]
+    assert numbers == ["aa", "IV", "mcmxcix", "03", "0", "", "12th", "7"]
+
+
+def test_docx_numbering_from_the_paragraph_style() -> None:
+    def build(document) -> None:
+        document.add_paragraph("Agreement")
+        document.add_paragraph("The parties cease fire.", style="List Number")
+        document.add_paragraph("The parties exchange prisoners.", style="List Number")
+        heading = document.styles["Heading 1"].element.get_or_add_pPr()
+        heading.insert(0, parse_xml(f'<w:numPr {nsdecls("w")}><w:numId w:val="58"/></w:numPr>'))
+        document.add_paragraph("Guarantees", style="Heading 1")
+        document.add_paragraph("Guarantors", style="Heading 1")
+        no_number = document.add_paragraph("Unnumbered heading", style="Heading 1")
+        no_number._p.get_or_add_pPr().append(parse_xml(
+            f'<w:numPr {nsdecls("w")}><w:numId w:val="0"/></w:numPr>'))
+
+    data = lists_docx([abstract(58, level(0, "upperRoman", "Article %1:"))], [num(58, 58)], build)
+    text = docx_text(data)
+    assert text == ("Agreement\n\n1. The parties cease fire.\n2. The parties exchange prisoners.\n"
+                    "Article I: Guarantees\nArticle II: Guarantors\n\nUnnumbered heading")
+    assert {"1", "2"} <= {p.ref for p in split_provisions(text)}
+
+
+def test_docx_table_cells_are_read() -> None:
+    def build(document) -> None:
+        document.add_paragraph("Schedule")
+        table = document.add_table(rows=2, cols=2)
+        table.cell(0, 0).text = "Phase"
+        table.cell(0, 1).text = "Deadline"
+        table.cell(1, 0).text = "Withdrawal"
+        table.cell(1, 1).paragraphs[0].add_run("30 days")
+        table.cell(1, 1).add_paragraph("after signature")
+        add_item(document, "Monitoring.", 59)
+
+    data = lists_docx([abstract(59, level(0, "decimal", "%1."))], [num(59, 59)], build)
+    assert docx_text(data) == ("Schedule\n\nPhase\n\nDeadline\n\nWithdrawal\n\n30 days\n\n"
+                               "after signature\n\n1. Monitoring.")
+
+
+def rewrite_part(data: bytes, part: str, change) -> bytes:
+    """The same .docx with one XML part replaced by ``change(text)``."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == part:
+                content = change(content.decode("utf-8")).encode("utf-8")
+            target.writestr(info.filename, content)
+    return out.getvalue()
+
+
+def test_docx_runs_hyperlinks_revisions_and_hidden_text() -> None:
+    document = docx.Document()
+    document.add_paragraph("PLACEHOLDER")
+    out = io.BytesIO()
+    document.save(out)
+    w = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+    runs = ('<w:r><w:t xml:space="preserve">Release </w:t></w:r>'
+            '<w:hyperlink r:id="rId99"><w:r><w:t>all</w:t></w:r></w:hyperlink>'
+            '<w:del w:id="1" w:author="x"><w:r><w:delText> no</w:delText></w:r></w:del>'
+            '<w:ins w:id="2" w:author="x">'
+            '<w:r><w:t xml:space="preserve"> detained</w:t></w:r></w:ins>'
+            '<w:r><w:rPr><w:vanish/></w:rPr><w:t>HIDDEN</w:t></w:r>'
+            '<w:r><w:t xml:space="preserve"> persons</w:t><w:tab/><w:t>re</w:t><w:noBreakHyphen/>'
+            '<w:t>entry</w:t><w:br/><w:t>next line</w:t><w:instrText>PAGE</w:instrText></w:r>'
+            '<w:r><w:drawing><w:t>image text</w:t></w:drawing></w:r>')
+
+    def change(xml: str) -> str:
+        xml = xml.replace("<w:document ", f"<w:document {w} ", 1) if "xmlns:r=" not in xml else xml
+        return xml.replace("<w:r><w:t>PLACEHOLDER</w:t></w:r>", runs)
+
+    assert docx_text(rewrite_part(out.getvalue(), "word/document.xml", change)) == (
+        "Release all detained persons\tre-entry\nnext line")
+
+
+def test_docx_with_a_doctype_is_refused() -> None:
+    data = numbered_docx()
+
+    def add_doctype(xml: str) -> str:
+        head, rest = xml.split("?>", 1)
+        return f'{head}?><!DOCTYPE w:document [<!ENTITY x "lol">]>{rest}'
+
+    for part in ("word/document.xml", "word/numbering.xml"):
+        assert refusal(rewrite_part(data, part, add_doctype), "draft.docx") == DAMAGED_DOCX
+
+
+def test_docx_zip_bomb_is_refused_before_unpacking(monkeypatch) -> None:
+    monkeypatch.setattr(documents, "_unpack_docx", lambda *a: pytest.fail("unpacked"))
     bomb = zip_of({"[Content_Types].xml": b"<Types/>", "word/document.xml": 200 * MB})
     assert len(bomb) < 1 * MB
     assert refusal(bomb, "draft.docx") == (
