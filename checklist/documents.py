@@ -684,10 +684,6 @@ def _unpack_docx(data: bytes, name: str) -> tuple[bytes, bytes | None, bytes | N
     return document, numbering, styles
 
 
-# The former (mammoth) unpacking step's name: tests/test_hostile.py still stubs it out, which no
-# longer affects reading; stub _unpack_docx instead.
-_mammoth_html = _unpack_docx
-
 
 def _related_parts(rels: bytes) -> dict[str, str]:
     """Part names of the numbering and styles parts the document's relationships name."""

@@ -310,7 +310,7 @@ def zip_bomb() -> bytes:
 
 def test_zip_bomb_docx_is_refused_before_unpacking(zip_bomb: bytes, monkeypatch) -> None:
     assert len(zip_bomb) < MB
-    monkeypatch.setattr(documents, "_mammoth_html", lambda *a: pytest.fail("unpacked"))
+    monkeypatch.setattr(documents, "_unpack_docx", lambda *a: pytest.fail("unpacked"))
     message = refusal(zip_bomb, "draft.docx")
     assert message == ("draft.docx: this .docx file would unpack to 150 MB, more than the 100 MB "
                        "limit, so it was not opened; save it again from Word, or paste the text.")
