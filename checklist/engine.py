@@ -566,16 +566,8 @@ class Matcher:
         # contradictions outrank everything
         contra_ev, contra_reasons = [], []
         for c in spec["contradict"]:
-            hit_units = None
-            for name in c["all"]:
-                u = self.units_with(name, local)
-                hit_units = u if hit_units is None else hit_units & u
-            for ui in sorted(hit_units or ()):
-                unit = units[ui]
-                if unit.provision.kind == "preamble":
-                    continue
-                spans = [sp for name in c["all"] for sp in self.unit_spans(name, local, unit)]
-                if not any(unit.lo <= sp[0] < unit.hi for sp in spans) or self.negated(unit, spans, local):
+            for unit, spans in self._cooccurring(c["all"], local):
+                if unit.provision.kind == "preamble" or self.negated(unit, spans, local):
                     continue
                 if self._excepted(unit, c["unless"], local):
                     continue
@@ -589,16 +581,8 @@ class Matcher:
         # topic hits
         hits: dict[int, list] = {}
         for group in spec["topic"]:
-            inter = None
-            for name in group:
-                u = self.units_with(name, local)
-                inter = u if inter is None else inter & u
-            for ui in inter or ():
-                unit = units[ui]
-                spans = [sp for name in group for sp in self.unit_spans(name, local, unit)]
-                if not any(unit.lo <= sp[0] < unit.hi for sp in spans):
-                    continue    # everything is in the lead-in: that sentence is its own hit
-                hits.setdefault(ui, []).extend(spans)
+            for unit, spans in self._cooccurring(group, local):
+                hits.setdefault(unit.index, []).extend(spans)
         for name in spec["exclude"]:
             for ui in list(hits):
                 if self.present(name, local, units[ui]):
@@ -667,15 +651,26 @@ class Matcher:
             return False
         return not any(self.present(n, local, unit) for n in q["unless"])
 
-    def flag(self, spec: dict) -> list[Evidence]:
-        """Sentences where every concept of a context flag occurs, not negated."""
+    def _cooccurring(self, names, local: dict) -> list[tuple[Unit, list]]:
+        """Sentences (in order) where every concept of ``names`` occurs, in the sentence or its
+        lead-in, with at least one matched word in the sentence itself (a sentence whose words
+        are all in the lead-in is not a hit: the lead-in is its own); with the matched spans."""
         found = None
-        for name in spec["all"]:
-            u = self.units_with(name, {})
+        for name in names:
+            u = self.units_with(name, local)
             found = u if found is None else found & u
         out = []
         for ui in sorted(found or ()):
             unit = self.r.units[ui]
+            spans = [sp for name in names for sp in self.unit_spans(name, local, unit)]
+            if any(unit.lo <= sp[0] < unit.hi for sp in spans):
+                out.append((unit, spans))
+        return out
+
+    def flag(self, spec: dict) -> list[Evidence]:
+        """Sentences where every concept of a context flag occurs, not negated."""
+        out = []
+        for unit, _ in self._cooccurring(spec["all"], {}):
             per_concept = [self.unit_spans(name, {}, unit, lead=False) for name in spec["all"]]
             spans = [sp for group in per_concept for sp in group]
             if not all(per_concept):
