@@ -18,7 +18,7 @@ import json
 
 from . import __version__
 from .documents import Document
-from .engine import ENGINE_VERSION, Matcher, Reading
+from .engine import ENGINE_VERSION, Lexicon, Matcher, Reading
 from .rules import Library, RuleSet, bundled_library
 
 SCHEMA = "checklist.assessment/1"
@@ -33,7 +33,7 @@ def assess(document: Document, rule_sets: list[RuleSet] | None = None, library: 
     if rule_sets is None:
         rule_sets = library.select()
     reading = reading or Reading.of(document)
-    matcher = Matcher(reading, library.concepts)
+    matcher = Matcher(reading, library.concepts, lexicon_of(library))
     results = []
     for rs in rule_sets:
         for demand in rs.demands:
@@ -81,6 +81,23 @@ def assess(document: Document, rule_sets: list[RuleSet] | None = None, library: 
         "summary_asks_to_states": asks,
         "flags": flags,
     }
+
+
+_LEXICONS: dict[int, tuple] = {}     # id(library) -> (library, its Lexicon)
+
+
+def lexicon_of(library: Library) -> Lexicon:
+    """Every concept of ``library`` (shared ones and each demand's own) in one index, built
+    once per library object and kept for the life of the process (a server loads one)."""
+    entry = _LEXICONS.get(id(library))
+    if entry is None or entry[0] is not library:
+        concepts = list(library.concepts.items())
+        for demand in library.all_demands():
+            concepts.extend(demand.concepts.items())
+        if len(_LEXICONS) > 8:
+            _LEXICONS.clear()
+        entry = _LEXICONS[id(library)] = (library, Lexicon(concepts))
+    return entry[1]
 
 
 def to_json(assessment: dict) -> str:

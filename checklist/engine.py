@@ -179,6 +179,128 @@ def compile_terms(terms: tuple[str, ...]) -> _Grouped:
                     tuple(t for t in parsed if len(t.words) > 1))
 
 
+_COMMON = frozenset("the a an of to in on at by for with and or all any no not be shall will "
+                    "its their other such as from".split())
+
+
+def _anchor_rank(word: tuple[str, str]) -> tuple:
+    """How good a word of a term is as its index key: a stem or exact word before a prefix
+    before a number, an uncommon word before a common one, a longer word before a shorter."""
+    kind, value = word
+    return ({"stem": 0, "exact": 0, "prefix": 1, "num": 2}[kind], value in _COMMON, -len(value))
+
+
+_BUCKET = 3      # prefixes are looked up by their first three characters
+
+
+class Lexicon:
+    """Every concept of a rule library compiled into one index, so that one pass over a
+    document's vocabulary finds where every concept occurs: the work grows with the
+    document's distinct words and the hits, not with the number of terms in the library.
+
+    Concepts are identified by the key ``_compiled_concept`` gives them; ``scan`` returns
+    each registered key's sorted token spans (missing keys: no occurrence)."""
+
+    def __init__(self, concepts) -> None:
+        self.keys: set[str] = set()
+        self._stem1: dict[str, list[str]] = {}       # one-word terms -> concept keys
+        self._exact1: dict[str, list[str]] = {}
+        self._prefix1: dict[str, list[str]] = {}
+        self._num1: list[str] = []
+        self._multi: dict[str, dict[str, list]] = {"stem": {}, "exact": {}, "prefix": {}, "num": {}}
+        self._multi_keys: dict[tuple, list[str]] = {}  # term words -> concept keys
+        prefixes: set[str] = set()
+        for name, source in concepts:
+            key, grouped = _compiled_concept(name, source)
+            if key in self.keys:
+                continue
+            self.keys.add(key)
+            for value in grouped.stems:
+                self._stem1.setdefault(value, []).append(key)
+            for value in grouped.exact:
+                self._exact1.setdefault(value, []).append(key)
+            for kind, value in grouped.other_single:
+                if kind == "num":
+                    self._num1.append(key)
+                else:
+                    self._prefix1.setdefault(value, []).append(key)
+                    prefixes.add(value)
+            for term in grouped.multi:
+                keys = self._multi_keys.get(term.words)
+                if keys is None:
+                    keys = self._multi_keys[term.words] = []
+                    kind, value = min((w for w in term.words if w[0] != "any"), key=_anchor_rank)
+                    self._multi[kind].setdefault(value, []).append((term.words, keys))
+                    prefixes.update(v for k, v in term.words if k == "prefix")
+                keys.append(key)
+        self._buckets: dict[str, list[str]] = {}    # first characters -> prefixes
+        self._short: list[str] = []                  # prefixes shorter than a bucket key
+        for p in sorted(prefixes):
+            if len(p) >= _BUCKET:
+                self._buckets.setdefault(p[:_BUCKET], []).append(p)
+            else:
+                self._short.append(p)
+
+    def scan(self, tokens: Tokens) -> dict[str, list[tuple[int, int]]]:
+        """Sorted token spans [s, e) of every concept that occurs in ``tokens``."""
+        by_stem, by_norm, norms = tokens.by_stem, tokens.by_norm, tokens.norms
+        # positions of every prefix the library uses, from the document's distinct words
+        by_prefix: dict[str, list[int]] = {}
+        buckets, short = self._buckets, self._short
+        for word, pos in by_norm.items():
+            for p in buckets.get(word[:_BUCKET], ()):
+                if word.startswith(p):
+                    by_prefix.setdefault(p, []).extend(pos)
+            for p in short:
+                if word.startswith(p):
+                    by_prefix.setdefault(p, []).extend(pos)
+        found: dict[str, set] = {}
+        for index, table in ((self._stem1, by_stem), (self._exact1, by_norm), (self._prefix1, by_prefix)):
+            for value in index.keys() & table.keys():
+                spans = list(zip(table[value], map(_PLUS_ONE, table[value])))
+                for key in index[value]:
+                    found.setdefault(key, set()).update(spans)
+        if tokens.numbers and self._num1:
+            spans = list(zip(tokens.numbers, map(_PLUS_ONE, tokens.numbers)))
+            for key in self._num1:
+                found.setdefault(key, set()).update(spans)
+        positions = {"stem": by_stem, "exact": by_norm, "prefix": by_prefix,
+                     "num": {"": tokens.numbers} if tokens.numbers else {}}
+        total = len(norms)
+        for kind, index in self._multi.items():
+            table = positions[kind]
+            for value in index.keys() & table.keys():
+                for words, keys in index[value]:
+                    n = len(words)
+                    # anchor on the word with the fewest positions, then check the others
+                    anchor, cands = None, None
+                    for k, (kd, v) in enumerate(words):
+                        if kd == "any":
+                            continue
+                        pos = positions[kd].get(v, ())
+                        if not pos:
+                            cands = None
+                            break
+                        if cands is None or len(pos) < len(cands):
+                            anchor, cands = k, pos
+                    if not cands:
+                        continue
+                    spans = []
+                    for j in cands:
+                        i = j - anchor
+                        if i < 0 or i + n > total:
+                            continue
+                        for k in range(n):
+                            if k != anchor and not _word_ok(tokens, i + k, *words[k]):
+                                break
+                        else:
+                            spans.append((i, i + n))
+                    if spans:
+                        for key in keys:
+                            found.setdefault(key, set()).update(spans)
+        return {key: sorted(spans) for key, spans in found.items()}
+
+
 def _word_ok(tokens: Tokens, i: int, kind: str, value: str) -> bool:
     if i >= len(tokens.norms):
         return False
@@ -227,6 +349,14 @@ class Reading:
     _by_unit: dict = field(default_factory=dict)
     _prefix: dict = field(default_factory=dict)
     _vocab: list | None = None
+    lexicon: Lexicon | None = None
+    _table: dict | None = None
+
+    def use(self, lexicon: Lexicon | None) -> None:
+        """Find concepts through ``lexicon`` (one scan of the document for all of them)."""
+        if lexicon is not self.lexicon:
+            self.lexicon, self._table = lexicon, None
+            self._occ.clear(), self._units_with.clear(), self._by_unit.clear()
 
     @classmethod
     def of(cls, document: Document, provisions: list[Provision] | None = None) -> "Reading":
@@ -268,6 +398,12 @@ class Reading:
         """Sorted token spans [s, e) where any of a concept's terms occurs (cached under ``key``)."""
         if key in self._occ:
             return self._occ[key]
+        lexicon = self.lexicon
+        if lexicon is not None and key in lexicon.keys:
+            if self._table is None:
+                self._table = lexicon.scan(self.tokens)
+            occ = self._occ[key] = self._table.get(key, [])
+            return occ
         t = self.tokens
         by_stem, by_norm = t.by_stem, t.by_norm
         found = set()
@@ -459,8 +595,10 @@ class Matcher:
     """Evaluates demands on one Reading. Concept term lists come from the library's shared
     concepts, overridden by a demand's own ``[concepts]``."""
 
-    def __init__(self, reading: Reading, shared_concepts: dict):
+    def __init__(self, reading: Reading, shared_concepts: dict, lexicon: Lexicon | None = None):
         self.r = reading
+        if lexicon is not None:
+            reading.use(lexicon)
         self.shared = shared_concepts
         self._compiled: dict = {}
         self._groups: dict = {}

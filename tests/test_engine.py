@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from checklist.assessment import assess, to_json
+from checklist.assessment import assess, lexicon_of, to_json
 from checklist.documents import document_from_text, read_file
-from checklist.engine import Matcher, Reading, Term, Tokens, compile_terms, stem
+from checklist.engine import Lexicon, Matcher, Reading, Term, Tokens, _compiled_concept, compile_terms, stem
 from checklist.rules import bundled_library
 
 DATA = Path(__file__).parent / "data"
@@ -173,3 +173,39 @@ def test_civilian_hostages_are_still_only_hostages(lib):
     r = results("1. Сторони звільняють усіх цивільних заручників.\n", lib)
     assert r["tot-2025/1"]["status"] == "partial"
     assert {x["code"] for x in r["tot-2025/1"]["reasons"]} == {"scope"}
+
+
+def _every_concept(lib):
+    yield from lib.concepts.items()
+    for d in lib.all_demands():
+        yield from d.concepts.items()
+
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+SCAN_TEXTS = DRAFTS + sorted(CORPUS.glob("*.txt")) + sorted((Path(__file__).parents[1] / "samples").glob("*.txt"))
+
+
+@pytest.mark.parametrize("path", SCAN_TEXTS, ids=lambda p: p.name)
+def test_lexicon_scan_finds_what_each_concept_finds_alone(path, lib):
+    """The one-pass index over every concept gives, for each concept, exactly the spans that
+    matching that concept's terms on their own gives."""
+    doc = read_file(path)
+    alone = Reading.of(doc)
+    table = lexicon_of(lib).scan(alone.tokens)
+    checked = 0
+    for name, source in _every_concept(lib):
+        key, grouped = _compiled_concept(name, source)
+        assert table.get(key, []) == alone.occurrences(key, grouped), (path.name, name)
+        checked += bool(table.get(key))
+    assert checked > 5
+
+
+def test_lexicon_handles_every_word_kind():
+    terms = {"en": ["within <num> hours", "=remains", "return*", "all _ remains", "<num>", "re*",
+                    "of _ remains", "го*"], "uk": ["повернен* додому", "з*"]}
+    lex = Lexicon([("x", terms)])
+    key, grouped = _compiled_concept("x", terms)
+    for text in ("Within 72 hours all 1700 remains are returned, of all remains",
+                 "Повернення додому, і знову повернення Додому; зміна", "nothing here", "x"):
+        r = Reading.of(document_from_text(text))
+        assert lex.scan(r.tokens).get(key, []) == r.occurrences(key, grouped), text
