@@ -201,49 +201,56 @@ class Lexicon:
     Concepts are identified by the key ``_compiled_concept`` gives them; ``scan`` returns
     each registered key's sorted token spans (missing keys: no occurrence)."""
 
-    def __init__(self, concepts) -> None:
+    def __init__(self, concepts=()) -> None:
         self.keys: set[str] = set()
         self._stem1: dict[str, list[str]] = {}       # one-word terms -> concept keys
         self._exact1: dict[str, list[str]] = {}
         self._prefix1: dict[str, list[str]] = {}
         self._num1: list[str] = []
+        # terms of several words, under their index word: value -> [(words, length, keys)]
         self._multi: dict[str, dict[str, list]] = {"stem": {}, "exact": {}, "prefix": {}, "num": {}}
         self._multi_keys: dict[tuple, list[str]] = {}  # term words -> concept keys
-        prefixes: set[str] = set()
+        self._buckets: dict[str, list[str]] = {}       # first characters -> prefixes
+        self._short: list[str] = []                    # prefixes shorter than a bucket key
         for name, source in concepts:
-            key, grouped = _compiled_concept(name, source)
-            if key in self.keys:
-                continue
-            self.keys.add(key)
-            for value in grouped.stems:
-                self._stem1.setdefault(value, []).append(key)
-            for value in grouped.exact:
-                self._exact1.setdefault(value, []).append(key)
-            for kind, value in grouped.other_single:
-                if kind == "num":
-                    self._num1.append(key)
-                else:
-                    self._prefix1.setdefault(value, []).append(key)
-                    prefixes.add(value)
-            for term in grouped.multi:
-                keys = self._multi_keys.get(term.words)
-                if keys is None:
-                    keys = self._multi_keys[term.words] = []
-                    kind, value = min((w for w in term.words if w[0] != "any"), key=_anchor_rank)
-                    self._multi[kind].setdefault(value, []).append((term.words, keys))
-                    prefixes.update(v for k, v in term.words if k == "prefix")
-                keys.append(key)
-        self._buckets: dict[str, list[str]] = {}    # first characters -> prefixes
-        self._short: list[str] = []                  # prefixes shorter than a bucket key
-        for p in sorted(prefixes):
-            if len(p) >= _BUCKET:
-                self._buckets.setdefault(p[:_BUCKET], []).append(p)
+            self.add(*_compiled_concept(name, source))
+
+    def add(self, key: str, grouped: _Grouped) -> "Lexicon":
+        """Register one concept's compiled terms under ``key`` (again: no change)."""
+        if key in self.keys:
+            return self
+        self.keys.add(key)
+        for value in grouped.stems:
+            self._stem1.setdefault(value, []).append(key)
+        for value in grouped.exact:
+            self._exact1.setdefault(value, []).append(key)
+        for kind, value in grouped.other_single:
+            if kind == "num":
+                self._num1.append(key)
             else:
-                self._short.append(p)
+                self._prefix1.setdefault(value, []).append(key)
+                self._add_prefix(value)
+        for term in grouped.multi:
+            keys = self._multi_keys.get(term.words)
+            if keys is None:
+                keys = self._multi_keys[term.words] = []
+                words = tuple((k, kind, value) for k, (kind, value) in enumerate(term.words) if kind != "any")
+                _, kind, value = min(words, key=lambda w: _anchor_rank(w[1:]))
+                self._multi[kind].setdefault(value, []).append((words, len(term.words), keys))
+                for _, kd, v in words:
+                    if kd == "prefix":
+                        self._add_prefix(v)
+            keys.append(key)
+        return self
+
+    def _add_prefix(self, prefix: str) -> None:
+        group = self._buckets.setdefault(prefix[:_BUCKET], []) if len(prefix) >= _BUCKET else self._short
+        if prefix not in group:
+            group.append(prefix)
 
     def scan(self, tokens: Tokens) -> dict[str, list[tuple[int, int]]]:
         """Sorted token spans [s, e) of every concept that occurs in ``tokens``."""
-        by_stem, by_norm, norms = tokens.by_stem, tokens.by_norm, tokens.norms
+        by_stem, by_norm = tokens.by_stem, tokens.by_norm
         # positions of every prefix the library uses, from the document's distinct words
         by_prefix: dict[str, list[int]] = {}
         buckets, short = self._buckets, self._short
@@ -257,7 +264,8 @@ class Lexicon:
         found: dict[str, set] = {}
         for index, table in ((self._stem1, by_stem), (self._exact1, by_norm), (self._prefix1, by_prefix)):
             for value in index.keys() & table.keys():
-                spans = list(zip(table[value], map(_PLUS_ONE, table[value])))
+                pos = table[value]
+                spans = list(zip(pos, map(_PLUS_ONE, pos)))
                 for key in index[value]:
                     found.setdefault(key, set()).update(spans)
         if tokens.numbers and self._num1:
@@ -266,53 +274,36 @@ class Lexicon:
                 found.setdefault(key, set()).update(spans)
         positions = {"stem": by_stem, "exact": by_norm, "prefix": by_prefix,
                      "num": {"": tokens.numbers} if tokens.numbers else {}}
-        total = len(norms)
+        sets: dict[tuple[str, str], set[int]] = {}     # word -> its positions, as a set
+        total = len(tokens.norms)
         for kind, index in self._multi.items():
-            table = positions[kind]
-            for value in index.keys() & table.keys():
-                for words, keys in index[value]:
-                    n = len(words)
-                    # anchor on the word with the fewest positions, then check the others
-                    anchor, cands = None, None
-                    for k, (kd, v) in enumerate(words):
-                        if kd == "any":
-                            continue
-                        pos = positions[kd].get(v, ())
+            for value in index.keys() & positions[kind].keys():
+                for words, n, keys in index[value]:
+                    # every word's positions; start from the rarest, keep the starts where
+                    # each other word sits at its offset
+                    lists = []
+                    for k, kd, v in words:
+                        pos = positions[kd].get(v)
                         if not pos:
-                            cands = None
                             break
-                        if cands is None or len(pos) < len(cands):
-                            anchor, cands = k, pos
-                    if not cands:
-                        continue
-                    spans = []
-                    for j in cands:
-                        i = j - anchor
-                        if i < 0 or i + n > total:
-                            continue
-                        for k in range(n):
-                            if k != anchor and not _word_ok(tokens, i + k, *words[k]):
+                        lists.append((len(pos), k, kd, v, pos))
+                    else:
+                        lists.sort()
+                        _, k0, _, _, pos = lists[0]
+                        last = total - n + k0
+                        starts = [j - k0 for j in pos if k0 <= j <= last]
+                        for _, k, kd, v, pos in lists[1:]:
+                            if not starts:
                                 break
-                        else:
-                            spans.append((i, i + n))
-                    if spans:
-                        for key in keys:
-                            found.setdefault(key, set()).update(spans)
+                            at = sets.get((kd, v))
+                            if at is None:
+                                at = sets[(kd, v)] = set(pos)
+                            starts = [i for i in starts if i + k in at]
+                        if starts:
+                            spans = [(i, i + n) for i in starts]
+                            for key in keys:
+                                found.setdefault(key, set()).update(spans)
         return {key: sorted(spans) for key, spans in found.items()}
-
-
-def _word_ok(tokens: Tokens, i: int, kind: str, value: str) -> bool:
-    if i >= len(tokens.norms):
-        return False
-    if kind == "stem":
-        return tokens.stems[i] == value
-    if kind == "exact":
-        return tokens.norms[i] == value
-    if kind == "prefix":
-        return tokens.norms[i].startswith(value)
-    if kind == "num":
-        return bool(_NUMERIC.match(tokens.norms[i]))
-    return True  # any
 
 
 # ---------------------------------------------------------------- the document model
@@ -347,8 +338,6 @@ class Reading:
     _occ: dict = field(default_factory=dict)
     _units_with: dict = field(default_factory=dict)
     _by_unit: dict = field(default_factory=dict)
-    _prefix: dict = field(default_factory=dict)
-    _vocab: list | None = None
     lexicon: Lexicon | None = None
     _table: dict | None = None
 
@@ -376,7 +365,7 @@ class Reading:
                     lead = candidate
             start = _skip_heading(text, prov)
             body = _skip_label(text, prov)
-            for s, e in split_sentences(text, start, prov.end):
+            for s, e in split_sentences(text, start, prov.end, body if body > start else None):
                 lo = bisect_left(tokens.starts, max(s, body))
                 hi = bisect_left(tokens.starts, e)
                 if hi <= lo:
@@ -395,82 +384,19 @@ class Reading:
     # -- concept occurrences
 
     def occurrences(self, key: str, grouped: "_Grouped") -> list[tuple[int, int]]:
-        """Sorted token spans [s, e) where any of a concept's terms occurs (cached under ``key``)."""
-        if key in self._occ:
-            return self._occ[key]
-        lexicon = self.lexicon
-        if lexicon is not None and key in lexicon.keys:
-            if self._table is None:
-                self._table = lexicon.scan(self.tokens)
-            occ = self._occ[key] = self._table.get(key, [])
-            return occ
-        t = self.tokens
-        by_stem, by_norm = t.by_stem, t.by_norm
-        found = set()
-        # one-word terms: intersect with the document's vocabulary in C, then collect positions
-        for table, wanted in ((t.by_stem, grouped.stems), (t.by_norm, grouped.exact)):
-            for word in wanted & table.keys() if len(wanted) < len(table) else table.keys() & wanted:
-                pos = table[word]
-                found.update(zip(pos, map(_PLUS_ONE, pos)))
-        for kind, value in grouped.other_single:
-            pos = self._positions(kind, value)
-            found.update(zip(pos, map(_PLUS_ONE, pos)))
-        for term in grouped.multi:
-            words = term.words
-            n = len(words)
-            # anchor on the rarest word, then check the others at their offsets
-            anchor, cands = None, None
-            for k, (kind, value) in enumerate(words):
-                if kind == "stem":
-                    pos = by_stem.get(value, ())
-                elif kind == "exact":
-                    pos = by_norm.get(value, ())
-                elif kind == "any":
-                    continue
-                else:
-                    pos = self._positions(kind, value)
-                if not pos:
-                    cands = None
-                    break
-                if cands is None or len(pos) < len(cands):
-                    anchor, cands = k, pos
-            for j in cands or ():
-                i = j - anchor
-                if i < 0 or i + n > len(t.norms):
-                    continue
-                ok = True
-                for k in range(n):
-                    if k != anchor and not _word_ok(t, i + k, *words[k]):
-                        ok = False
-                        break
-                if ok:
-                    found.add((i, i + n))
-        occ = sorted(found)
-        self._occ[key] = occ
+        """Sorted token spans [s, e) where any of a concept's terms occurs (cached under
+        ``key``): from the lexicon's one scan when the concept is in it, else on its own."""
+        occ = self._occ.get(key)
+        if occ is None:
+            lexicon = self.lexicon
+            if lexicon is not None and key in lexicon.keys:
+                if self._table is None:
+                    self._table = lexicon.scan(self.tokens)
+                occ = self._table.get(key, [])
+            else:
+                occ = Lexicon().add(key, grouped).scan(self.tokens).get(key, [])
+            self._occ[key] = occ
         return occ
-
-    def _positions(self, kind: str, value: str):
-        t = self.tokens
-        if kind == "stem":
-            return t.by_stem.get(value, ())
-        if kind == "exact":
-            return t.by_norm.get(value, ())
-        if kind == "num":
-            return t.numbers
-        return self._prefix_positions(value)
-
-    def _prefix_positions(self, prefix: str) -> list[int]:
-        if prefix not in self._prefix:
-            if self._vocab is None:
-                self._vocab = sorted(self.tokens.by_norm)
-            vocab = self._vocab
-            pos = []
-            k = bisect_left(vocab, prefix)
-            while k < len(vocab) and vocab[k].startswith(prefix):
-                pos.extend(self.tokens.by_norm[vocab[k]])
-                k += 1
-            self._prefix[prefix] = sorted(pos)
-        return self._prefix[prefix]
 
     def any_in(self, key: str, terms, lo: int, hi: int) -> bool:
         """Whether the concept occurs in token range [lo, hi)."""

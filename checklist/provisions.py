@@ -169,7 +169,27 @@ class _Label:
     weak: bool = False   # "1.2 to cease fire": a sub-point only if it continues the numbering
 
 
+def _cannot_be_label(text: str, pos: int, end: int) -> bool:
+    """A quick no for most lines: a label starts (after indentation) with a digit, "(", "#"
+    or a letter; a word that is no keyword and is not followed by "." or ")" starts none
+    ("The Parties shall ...", a wrapped line)."""
+    while pos < end and text[pos] in " \t\u00a0":
+        pos += 1
+    if pos >= end:
+        return True
+    c = text[pos]
+    if c.isdigit() or c in "(#":
+        return False
+    if not c.isalpha():
+        return True
+    w = _LETTERS.match(text, pos, end)
+    after = w.end()
+    return (after >= end or text[after] not in ".)") and w.group().lower() not in _KEYWORDS
+
+
 def _parse_label(text: str, pos: int, end: int, romans: set[str]) -> _Label | None:
+    if _cannot_be_label(text, pos, end):
+        return None
     m = _KW_RE.match(text, pos, end)
     if m:
         rest = text[m.end():end].strip()
@@ -640,19 +660,24 @@ def _ends_sentence(text: str, m: re.Match, end: int) -> bool:
     return True
 
 
-def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+def split_sentences(text: str, start: int = 0, end: int | None = None,
+                    label_end: int | None = None) -> list[tuple[int, int]]:
     """Sentence spans (document offsets, trimmed) within text[start:end].
 
     Breaks after . ! ? ; (not after abbreviations such as "Art.", "e.g.", "U.S.", initials such
     as "V.V. Putin", decimals "5.1", or before a lower-case word), at blank lines and before a
     line that starts a list item or bullet. A provision's leading label ("5.", "(a)") is kept in
-    its first sentence; spans without a letter or digit ("[...]") are dropped.
+    its first sentence; spans without a letter or digit ("[...]") are dropped. ``label_end``:
+    where the leading label ends, when the caller already knows (a provision's label).
     """
     n = len(text)
     end = n if end is None else max(0, min(end, n))
     start = max(0, min(start, end))
     cuts = []
-    protect = _label_end(text, start, end)
+    if label_end is None:
+        protect = _label_end(text, start, end)
+    else:                       # past the label's separator too: "Article 12. ", "Article 4: "
+        protect = _after_separator(text, max(start, min(label_end, end)), end)
     # fast path: one sentence, no break candidate between the label and the closing punctuation
     tail = end
     while tail > protect and (text[tail - 1].isspace() or text[tail - 1] in _CLOSERS):
@@ -691,6 +716,17 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
 
 _LETTERS = re.compile(r"[^\W\d_]+")
 _ALNUM = re.compile(r"[^\W_]")
+
+
+def _after_separator(text: str, pos: int, end: int) -> int:
+    """Offset after the separator that may follow a label ("." ":" ")" or a dash, with spaces)."""
+    while pos < end and text[pos] in " \t\u00a0":
+        pos += 1
+    if pos < end and text[pos] in ".:)-–—":
+        pos += 1
+        while pos < end and text[pos] in " \t\u00a0":
+            pos += 1
+    return pos
 
 
 def _label_end(text: str, pos: int, end: int) -> int:
