@@ -41,6 +41,7 @@ QUOTE_LIMIT = 400
 _TOKEN = re.compile(r"\w+(?:['’]\w+)?(?:-[ \t]*\n[ \t]*[a-zа-яіїєґё]\w*)?", re.UNICODE)
 _NUMERIC = re.compile(r"^\d+$")
 _HYPHEN_BREAK = re.compile(r"-[ \t]*\n[ \t]*")
+_SPACES = re.compile(r"\s+")
 
 
 def stem(word: str) -> str:
@@ -526,44 +527,46 @@ class Matcher:
         if lexicon is not None:
             reading.use(lexicon)
         self.shared = shared_concepts
-        self._compiled: dict = {}
-        self._groups: dict = {}
+        self._concepts: dict = {}        # concept -> (key, terms, spans by unit, units with it)
         self._qualifiers: dict = {}      # (marker, unit) -> the shared qualifiers, computed once
 
     # -- concepts
 
-    def _terms(self, name: str, local: dict) -> tuple[str, "_Grouped"]:
-        """The concept's cache key and compiled terms (a demand's own concept wins)."""
-        source = local.get(name) if name in local else self.shared.get(name)
-        found = self._compiled.get((name, id(source)))
+    def _concept(self, name: str, local: dict) -> tuple:
+        """(cache key, compiled terms, spans by unit, units with it) of a concept, resolved
+        once per document (a demand's own concept wins over the shared one of that name)."""
+        ck = (name, id(local[name])) if name in local else name
+        found = self._concepts.get(ck)
         if found is None:
-            found = self._compiled[(name, id(source))] = _compiled_concept(name, source)
+            source = local[name] if name in local else self.shared.get(name)
+            key, terms = _compiled_concept(name, source)
+            found = self._concepts[ck] = (key, terms, self.r.by_unit(key, terms), self.r.units_with(key, terms))
         return found
 
+    def _terms(self, name: str, local: dict) -> tuple[str, "_Grouped"]:
+        """The concept's cache key and compiled terms."""
+        return self._concept(name, local)[:2]
+
     def units_with(self, name: str, local: dict) -> set[int]:
-        key, terms = self._terms(name, local)
-        return self.r.units_with(key, terms)
+        return self._concept(name, local)[3]
 
     def unit_spans(self, name: str, local: dict, unit: Unit, lead: bool = True) -> list[tuple[int, int]]:
         """The concept's spans in the unit's sentence (and, for a list item, its lead-in)."""
-        cache_key = (name, id(local.get(name)) if name in local else 0)
-        groups = self._groups.get(cache_key)
-        if groups is None:
-            groups = self._groups[cache_key] = self.r.by_unit(*self._terms(name, local))
+        groups = self._concept(name, local)[2]
         own = groups.get(unit.index, [])
         if lead and unit.lead is not None:
             return own + groups.get(unit.lead.index, [])
         return own
 
     def present(self, name: str, local: dict, unit: Unit) -> bool:
-        return unit.index in self.units_with(name, local)
+        return unit.index in self._concept(name, local)[3]
 
     def surface(self, spans) -> list[str]:
         t = self.r.tokens
         text = self.r.document.text
         out = []
         for s, e in spans:
-            w = re.sub(r"\s+", " ", _HYPHEN_BREAK.sub("", text[t.starts[s]:t.ends[e - 1]]))
+            w = _SPACES.sub(" ", _HYPHEN_BREAK.sub("", text[t.starts[s]:t.ends[e - 1]]))
             if w not in out:
                 out.append(w)
         return out
@@ -764,7 +767,7 @@ class Matcher:
 
     def _evidence(self, unit: Unit, spans) -> Evidence:
         text = self.r.document.text
-        quote = re.sub(r"\s+", " ", _HYPHEN_BREAK.sub("", text[unit.start:unit.end])).strip()
+        quote = _SPACES.sub(" ", _HYPHEN_BREAK.sub("", text[unit.start:unit.end])).strip()
         if len(quote) > QUOTE_LIMIT:
             quote = quote[: QUOTE_LIMIT - 1].rstrip() + "…"
         page = unit.provision.page
