@@ -390,14 +390,34 @@ class Reading:
         occ = self._occ.get(key)
         if occ is None:
             lexicon = self.lexicon
-            if lexicon is not None and key in lexicon.keys:
-                if self._table is None:
-                    self._table = lexicon.scan(self.tokens)
-                occ = self._table.get(key, [])
-            else:
-                occ = Lexicon().add(key, grouped).scan(self.tokens).get(key, [])
+            if lexicon is not None and key in lexicon.keys and self._table is None:
+                self._scan_all()
+                return self._occ[key]
+            occ = Lexicon().add(key, grouped).scan(self.tokens).get(key, [])
             self._occ[key] = occ
         return occ
+
+    def _scan_all(self) -> None:
+        """Every concept of the lexicon found at once, with its spans grouped by sentence and
+        its set of sentences (the caches ``by_unit`` and ``units_with`` read)."""
+        self._table = table = self.lexicon.scan(self.tokens)
+        unit_of, kids = self.unit_of_tokens, self.children_of_lead
+        none: list = []
+        for key in self.lexicon.keys:
+            self._occ[key] = none
+            self._by_unit[key] = _NO_UNITS
+            self._units_with[key] = _NO_UNIT_SET
+        for key, spans in table.items():
+            grouped: dict[int, list] = {}
+            for sp in spans:
+                u = unit_of[sp[0]]
+                if u >= 0:
+                    grouped.setdefault(u, []).append(sp)
+            with_lead = set(grouped)
+            for u in grouped:
+                if u in kids:
+                    with_lead.update(kids[u])
+            self._occ[key], self._by_unit[key], self._units_with[key] = spans, grouped, with_lead
 
     def any_in(self, key: str, terms, lo: int, hi: int) -> bool:
         """Whether the concept occurs in token range [lo, hi)."""
@@ -409,9 +429,12 @@ class Reading:
         """The concept's occurrences grouped by the unit (sentence) they start in."""
         cached = self._by_unit.get(key)
         if cached is None:
+            occ = self.occurrences(key, terms)
+            if key in self._by_unit:            # the lexicon's scan grouped it already
+                return self._by_unit[key]
             cached = {}
             unit_of = self.unit_of_tokens
-            for sp in self.occurrences(key, terms):
+            for sp in occ:
                 u = unit_of[sp[0]]
                 if u >= 0:
                     cached.setdefault(u, []).append(sp)
@@ -423,11 +446,17 @@ class Reading:
         if key in self._units_with:
             return self._units_with[key]
         own = self.by_unit(key, terms)
+        if key in self._units_with:
+            return self._units_with[key]
         out = set(own)
         for u in own:
             out.update(self.children_of_lead.get(u, ()))
         self._units_with[key] = out
         return out
+
+_NO_UNITS: dict = {}             # shared, never changed: a concept found in no sentence
+_NO_UNIT_SET: frozenset = frozenset()
+
 
 def _skip_heading(text: str, prov: Provision) -> int:
     """Sentences start after a provision's heading line ("Article IX: Prisoner Exchanges"),
@@ -726,6 +755,8 @@ class Matcher:
         for name in names:
             u = self.units_with(name, local)
             found = u if found is None else found & u
+            if not found:
+                return []
         out = []
         for ui in sorted(found or ()):
             unit = self.r.units[ui]
