@@ -55,6 +55,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,7 @@ _NUM_RE = re.compile(rf"{_LEAD}(?:(?P<num>\d{{1,5}})(?P<punct>[.)])|\((?P<pnum>\
 _TOK = "[a-z]{1,6}|[A-Z]{1,6}|[а-яіїєґ]"
 _ALPHA_RE = re.compile(rf"{_LEAD}(?:\((?P<t1>{_TOK})\)|(?P<t2>{_TOK})\)|(?P<t3>{_TOK})\.){_AFTER}")
 _BULLET_RE = re.compile(rf"{_WS}*(?:[-*—–]{_WS}|[•·▪●◦‣○■□➢►](?=\S|{_WS}))")
+_BULLETS = "-*—–•·▪●◦‣○■□➢►"
 _CUT_RE = re.compile(rf"{_WS}*\[{_WS}*(?:\.{_WS}*\.{_WS}*\.|…){_WS}*\]{_WS}*$")
 _ROMAN_RE = re.compile(r"C{0,3}(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
 _UPPER_ROMAN_LINES = re.compile(r"(?m)^[ \t]*([IVXL]{1,8})\.(?=[ \t]|$)")
@@ -124,7 +126,9 @@ _TERMINAL = ".;:,!?…"
 _PREAMBLE_BLOCKS = 30          # an unnumbered text's "agreed as follows:" is looked for this far
 
 
+@lru_cache(maxsize=4096)
 def _roman_value(tok: str) -> int | None:
+    """The value of a roman numeral ("iv" -> 4), or None (cached: labels repeat)."""
     up = tok.upper()
     if not up or _ROMAN_RE.fullmatch(up) is None:
         return None
@@ -154,7 +158,7 @@ def _title_like(s: str) -> bool:
     return first.isupper()
 
 
-@dataclass
+@dataclass(slots=True)
 class _Label:
     family: str          # kw | dec | num | alpha
     form: str            # "." ")" "()" for num/alpha; keyword canon for kw
@@ -169,28 +173,39 @@ class _Label:
     weak: bool = False   # "1.2 to cease fire": a sub-point only if it continues the numbering
 
 
-def _cannot_be_label(text: str, pos: int, end: int) -> bool:
-    """A quick no for most lines: a label starts (after indentation) with a digit, "(", "#"
-    or a letter; a word that is no keyword and is not followed by "." or ")" starts none
-    ("The Parties shall ...", a wrapped line)."""
+_NONE, _DIGIT, _PAREN, _WORD, _KEYWORD, _ANY = range(6)
+
+
+def _label_start(text: str, pos: int, end: int) -> int:
+    """Which label patterns can match the line at ``pos``, from its first character (after
+    indentation): a digit, "(", a keyword, a word followed by "." or ")", "#" (Markdown: any),
+    or nothing (``_NONE``). Most lines start with an ordinary word and are decided here."""
     while pos < end and text[pos] in " \t\u00a0":
         pos += 1
     if pos >= end:
-        return True
+        return _NONE
     c = text[pos]
-    if c.isdigit() or c in "(#":
-        return False
+    if c.isdigit():
+        return _DIGIT
+    if c == "(":
+        return _PAREN
+    if c == "#":
+        return _ANY
     if not c.isalpha():
-        return True
+        return _NONE
     w = _LETTERS.match(text, pos, end)
     after = w.end()
-    return (after >= end or text[after] not in ".)") and w.group().lower() not in _KEYWORDS
+    word = w.group().lower()
+    if word in _KEYWORDS or word == "art":
+        return _KEYWORD
+    return _WORD if after < end and text[after] in ".)" else _NONE
 
 
-def _parse_label(text: str, pos: int, end: int, romans: set[str]) -> _Label | None:
-    if _cannot_be_label(text, pos, end):
+def _parse_label(text: str, pos: int, end: int, romans) -> _Label | None:
+    start = _label_start(text, pos, end)
+    if start == _NONE:
         return None
-    m = _KW_RE.match(text, pos, end)
+    m = _KW_RE.match(text, pos, end) if start in (_KEYWORD, _ANY) else None
     if m:
         rest = text[m.end():end].strip()
         sep = m.group("sep").strip()
@@ -202,7 +217,9 @@ def _parse_label(text: str, pos: int, end: int, romans: set[str]) -> _Label | No
             canon, rank, container = _KEYWORDS[m.group("kw").lower()]
             return _Label("kw", canon, num, text[m.start("kw"):m.end("sub")], m.end(), kw=canon,
                           rank=rank, container=container, sub=m.group("sub"))
-    m = _DEC_RE.match(text, pos, end)
+    if start in (_KEYWORD, _WORD):
+        return _alpha_label(text, pos, end, romans)
+    m = _DEC_RE.match(text, pos, end) if start != _PAREN else None
     if m:
         rest = text[m.end():end].strip()
         if not rest and not m.group("punct"):
@@ -216,6 +233,12 @@ def _parse_label(text: str, pos: int, end: int, romans: set[str]) -> _Label | No
         # four or five digits ("2020.") only when they continue the numbering (999 -> 1000)
         return _Label("num", m.group("punct"), m.group("num"), text[m.start("num"):m.end("punct")], m.end(),
                       weak=len(m.group("num")) >= 4)
+    if start == _DIGIT:
+        return None
+    return _alpha_label(text, pos, end, romans)
+
+
+def _alpha_label(text: str, pos: int, end: int, romans) -> _Label | None:
     m = _ALPHA_RE.match(text, pos, end)
     if m:
         for group, form in (("t1", "()"), ("t2", ")"), ("t3", ".")):
@@ -242,7 +265,20 @@ def _parse_label(text: str, pos: int, end: int, romans: set[str]) -> _Label | No
 # ---------------------------------------------------------------------------------------------
 # Blocks: a label line, a bullet line or an unnumbered paragraph, with its continuation lines.
 
-@dataclass
+class _RomanLines:
+    """The capital roman numerals that open a line ("IV."), found only when first asked
+    (only "I. Aliyev"-like lines ask)."""
+
+    def __init__(self, text: str) -> None:
+        self.text, self.found = text, None
+
+    def __contains__(self, numeral: str) -> bool:
+        if self.found is None:
+            self.found = set(_UPPER_ROMAN_LINES.findall(self.text))
+        return numeral in self.found
+
+
+@dataclass(slots=True)
 class _Block:
     kind: str               # label | bullet | para
     start: int
@@ -276,7 +312,7 @@ def _ends_mid_sentence(line: str) -> bool:
 
 
 def _blocks(text: str) -> list[_Block]:
-    romans = set(_UPPER_ROMAN_LINES.findall(text))
+    romans = _RomanLines(text)
     seen: set[str] = set()      # numbers of the labels so far
     blocks: list[_Block] = []
     cur: _Block | None = None
@@ -288,7 +324,7 @@ def _blocks(text: str) -> list[_Block]:
         end = n if nl < 0 else nl
         line = text[pos:end]
         stripped = line.strip()
-        if not stripped or _CUT_RE.match(text, pos, end):
+        if not stripped or (stripped[0] == "[" and _CUT_RE.match(text, pos, end)):
             continuing, gap = False, True
         else:
             first_char = pos + len(line) - len(line.lstrip())
@@ -300,7 +336,7 @@ def _blocks(text: str) -> list[_Block]:
                 label = None                      # "... as shown in\nAnnex 1." is a wrapped line
             if label and label.family in ("num", "dec", "kw"):
                 seen.add(label.token + label.sub)
-            bullet = None if label else _BULLET_RE.match(text, pos, end)
+            bullet = None if label or stripped[0] not in _BULLETS else _BULLET_RE.match(text, pos, end)
             if label or bullet:
                 body_from = label.end if label else bullet.end()
                 first = text[body_from:end].strip()
@@ -326,7 +362,7 @@ def _blocks(text: str) -> list[_Block]:
 # ---------------------------------------------------------------------------------------------
 # Structure
 
-@dataclass
+@dataclass(slots=True)
 class _Node:
     ref: str
     style: tuple
@@ -499,11 +535,10 @@ def split_provisions(text: str, pages=None) -> list[Provision]:
         return []
     blocks = _blocks(text)
     label_idx = [i for i, b in enumerate(blocks) if b.kind == "label"]
-    rows: list[dict] = []
+    rows: list[tuple] = []      # (ref, label, parent, heading, start, kind, depth)
 
     def add(ref, label, parent, heading, start, kind, depth) -> None:
-        rows.append(dict(ref=ref, label=label, parent=parent, heading=heading, start=start,
-                         kind=kind, depth=depth))
+        rows.append((ref, label, parent, heading, start, kind, depth))
 
     para_count = 0
 
@@ -587,19 +622,18 @@ def split_provisions(text: str, pages=None) -> list[Provision]:
     return _finish(rows, text, pages)
 
 
-def _finish(rows: list[dict], text: str, pages) -> list[Provision]:
+def _finish(rows: list[tuple], text: str, pages) -> list[Provision]:
     spans = sorted(pages or (), key=lambda p: p.start)
     starts = [p.start for p in spans]
     out = []
-    for k, row in enumerate(rows):
-        end = rows[k + 1]["start"] if k + 1 < len(rows) else len(text)
+    ends = [row[4] for row in rows[1:]] + [len(text)]
+    for (ref, label, parent, heading, start, kind, depth), end in zip(rows, ends):
         page = None
         if spans:
-            j = bisect.bisect_right(starts, row["start"]) - 1
-            if j >= 0 and spans[j].start <= row["start"] < spans[j].end:
+            j = bisect.bisect_right(starts, start) - 1
+            if j >= 0 and spans[j].start <= start < spans[j].end:
                 page = spans[j].page
-        out.append(Provision(row["ref"], row["label"], row["parent"], row["heading"], row["start"],
-                             end, page=page, kind=row["kind"], depth=row["depth"]))
+        out.append(Provision(ref, label, parent, heading, start, end, page, kind, depth))
     if out and out[0].start != 0:
         out[0] = Provision(out[0].ref, out[0].label, out[0].parent, out[0].heading, 0, out[0].end,
                            page=out[0].page, kind=out[0].kind, depth=out[0].depth)
@@ -735,13 +769,6 @@ def _label_end(text: str, pos: int, end: int) -> int:
         pos += 1
     if pos >= end or not (text[pos].isalnum() or text[pos] in "(#-*—–•·▪●◦‣○■□➢►"):
         return pos
-    if text[pos].isalpha():
-        # a word that is no keyword and is not followed by "." or ")" cannot start a label
-        # ("The Parties shall ..."): skip the label patterns, most sentences start so
-        w = _LETTERS.match(text, pos, end)
-        after = w.end()
-        if (after >= end or text[after] not in ".)") and w.group().lower() not in _KEYWORDS:
-            return pos
     window = min(end, pos + _LABEL_WINDOW)       # labels are short: keep the scan linear
     nl = text.find("\n", pos, window)
     line_end = window if nl < 0 else nl
