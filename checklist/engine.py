@@ -262,17 +262,17 @@ class Lexicon:
             for p in short:
                 if word.startswith(p):
                     by_prefix.setdefault(p, []).extend(pos)
-        found: dict[str, set] = {}
+        found: dict[str, list[list]] = {}     # concept -> runs of spans, each run in order
         for index, table in ((self._stem1, by_stem), (self._exact1, by_norm), (self._prefix1, by_prefix)):
             for value in index.keys() & table.keys():
                 pos = table[value]
                 spans = list(zip(pos, map(_PLUS_ONE, pos)))
                 for key in index[value]:
-                    found.setdefault(key, set()).update(spans)
+                    found.setdefault(key, []).append(spans)
         if tokens.numbers and self._num1:
             spans = list(zip(tokens.numbers, map(_PLUS_ONE, tokens.numbers)))
             for key in self._num1:
-                found.setdefault(key, set()).update(spans)
+                found.setdefault(key, []).append(spans)
         positions = {"stem": by_stem, "exact": by_norm, "prefix": by_prefix,
                      "num": {"": tokens.numbers} if tokens.numbers else {}}
         sets: dict[tuple[str, str], set[int]] = {}     # word -> its positions, as a set
@@ -303,8 +303,8 @@ class Lexicon:
                         if starts:
                             spans = [(i, i + n) for i in starts]
                             for key in keys:
-                                found.setdefault(key, set()).update(spans)
-        return {key: sorted(spans) for key, spans in found.items()}
+                                found.setdefault(key, []).append(spans)
+        return {key: _merged(runs) for key, runs in found.items()}
 
 
 # ---------------------------------------------------------------- the document model
@@ -453,6 +453,18 @@ class Reading:
             out.update(self.children_of_lead.get(u, ()))
         self._units_with[key] = out
         return out
+
+def _merged(runs: list[list]) -> list:
+    """Runs of spans as one sorted list without repeats. Sorting a concatenation of runs
+    that are each in order costs little (Timsort merges runs); lists are never changed by
+    their readers, so a single run is returned as it is."""
+    if len(runs) == 1 and len(runs[0]) < 2:
+        return runs[0]
+    spans = sorted(runs[0] if len(runs) == 1 else [sp for run in runs for sp in run])
+    if len(runs) == 1:
+        return spans
+    return list(dict.fromkeys(spans))      # in order, each span once
+
 
 _NO_UNITS: dict = {}             # shared, never changed: a concept found in no sentence
 _NO_UNIT_SET: frozenset = frozenset()
