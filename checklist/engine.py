@@ -24,6 +24,7 @@ import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import itemgetter
 
 from .documents import Document
 from .provisions import Provision, split_provisions, split_sentences
@@ -390,34 +391,14 @@ class Reading:
         occ = self._occ.get(key)
         if occ is None:
             lexicon = self.lexicon
-            if lexicon is not None and key in lexicon.keys and self._table is None:
-                self._scan_all()
-                return self._occ[key]
-            occ = Lexicon().add(key, grouped).scan(self.tokens).get(key, [])
+            if lexicon is not None and key in lexicon.keys:
+                if self._table is None:
+                    self._table = lexicon.scan(self.tokens)
+                occ = self._table.get(key, _NO_SPANS)
+            else:
+                occ = Lexicon().add(key, grouped).scan(self.tokens).get(key, [])
             self._occ[key] = occ
         return occ
-
-    def _scan_all(self) -> None:
-        """Every concept of the lexicon found at once, with its spans grouped by sentence and
-        its set of sentences (the caches ``by_unit`` and ``units_with`` read)."""
-        self._table = table = self.lexicon.scan(self.tokens)
-        unit_of, kids = self.unit_of_tokens, self.children_of_lead
-        none: list = []
-        for key in self.lexicon.keys:
-            self._occ[key] = none
-            self._by_unit[key] = _NO_UNITS
-            self._units_with[key] = _NO_UNIT_SET
-        for key, spans in table.items():
-            grouped: dict[int, list] = {}
-            for sp in spans:
-                u = unit_of[sp[0]]
-                if u >= 0:
-                    grouped.setdefault(u, []).append(sp)
-            with_lead = set(grouped)
-            for u in grouped:
-                if u in kids:
-                    with_lead.update(kids[u])
-            self._occ[key], self._by_unit[key], self._units_with[key] = spans, grouped, with_lead
 
     def any_in(self, key: str, terms, lo: int, hi: int) -> bool:
         """Whether the concept occurs in token range [lo, hi)."""
@@ -426,15 +407,13 @@ class Reading:
         return i < len(occ) and occ[i][0] < hi
 
     def by_unit(self, key: str, terms) -> dict[int, list[tuple[int, int]]]:
-        """The concept's occurrences grouped by the unit (sentence) they start in."""
+        """The concept's occurrences grouped by the unit (sentence) they start in (built when
+        first asked: only concepts whose spans a sentence is asked about need it)."""
         cached = self._by_unit.get(key)
         if cached is None:
-            occ = self.occurrences(key, terms)
-            if key in self._by_unit:            # the lexicon's scan grouped it already
-                return self._by_unit[key]
             cached = {}
             unit_of = self.unit_of_tokens
-            for sp in occ:
+            for sp in self.occurrences(key, terms):
                 u = unit_of[sp[0]]
                 if u >= 0:
                     cached.setdefault(u, []).append(sp)
@@ -443,16 +422,20 @@ class Reading:
 
     def units_with(self, key: str, terms) -> set[int]:
         """Indices of units whose sentence (or lead-in) contains the concept."""
-        if key in self._units_with:
-            return self._units_with[key]
-        own = self.by_unit(key, terms)
-        if key in self._units_with:
-            return self._units_with[key]
-        out = set(own)
-        for u in own:
-            out.update(self.children_of_lead.get(u, ()))
-        self._units_with[key] = out
+        out = self._units_with.get(key)
+        if out is None:
+            out = set(map(self.unit_of_tokens.__getitem__, map(_FIRST, self.occurrences(key, terms))))
+            out.discard(-1)
+            kids = self.children_of_lead
+            for u in out & kids.keys():
+                out.update(kids[u])
+            self._units_with[key] = out
         return out
+
+
+_FIRST = itemgetter(0)
+_NO_SPANS: list = []            # shared, never changed: a concept not in the text
+
 
 def _merged(runs: list[list]) -> list:
     """Runs of spans as one sorted list without repeats. Sorting a concatenation of runs
@@ -464,10 +447,6 @@ def _merged(runs: list[list]) -> list:
     if len(runs) == 1:
         return spans
     return list(dict.fromkeys(spans))      # in order, each span once
-
-
-_NO_UNITS: dict = {}             # shared, never changed: a concept found in no sentence
-_NO_UNIT_SET: frozenset = frozenset()
 
 
 def _skip_heading(text: str, prov: Provision) -> int:
@@ -573,34 +552,39 @@ class Matcher:
 
     # -- concepts
 
-    def _concept(self, name: str, local: dict) -> tuple:
-        """(cache key, compiled terms, spans by unit, units with it) of a concept, resolved
-        once per document (a demand's own concept wins over the shared one of that name)."""
+    def _concept(self, name: str, local: dict) -> list:
+        """[cache key, compiled terms, sentences with it, spans by sentence or None until
+        asked] of a concept, resolved once per document (a demand's own concept wins over
+        the shared one of that name)."""
         ck = (name, id(local[name])) if name in local else name
         found = self._concepts.get(ck)
         if found is None:
             source = local[name] if name in local else self.shared.get(name)
             key, terms = _compiled_concept(name, source)
-            found = self._concepts[ck] = (key, terms, self.r.by_unit(key, terms), self.r.units_with(key, terms))
+            found = self._concepts[ck] = [key, terms, self.r.units_with(key, terms), None]
         return found
 
     def _terms(self, name: str, local: dict) -> tuple[str, "_Grouped"]:
         """The concept's cache key and compiled terms."""
-        return self._concept(name, local)[:2]
+        found = self._concept(name, local)
+        return found[0], found[1]
 
     def units_with(self, name: str, local: dict) -> set[int]:
-        return self._concept(name, local)[3]
+        return self._concept(name, local)[2]
 
     def unit_spans(self, name: str, local: dict, unit: Unit, lead: bool = True) -> list[tuple[int, int]]:
         """The concept's spans in the unit's sentence (and, for a list item, its lead-in)."""
-        groups = self._concept(name, local)[2]
-        own = groups.get(unit.index, [])
+        found = self._concept(name, local)
+        groups = found[3]
+        if groups is None:
+            groups = found[3] = self.r.by_unit(found[0], found[1])
+        own = groups.get(unit.index, _NO_SPANS)
         if lead and unit.lead is not None:
-            return own + groups.get(unit.lead.index, [])
+            return own + groups.get(unit.lead.index, _NO_SPANS)
         return own
 
     def present(self, name: str, local: dict, unit: Unit) -> bool:
-        return unit.index in self._concept(name, local)[3]
+        return unit.index in self._concept(name, local)[2]
 
     def surface(self, spans) -> list[str]:
         t = self.r.tokens
