@@ -322,7 +322,7 @@ class Unit:
     lo: int               # token range [lo, hi)
     hi: int
     lead: "Unit | None" = None   # the parent's lead-in sentence for list items
-    family: tuple[int, int] = (0, 0)   # token range of the provision's top-level family
+    family: tuple[int, int] = (0, 0)   # character range of the provision's top-level family
 
 
 @dataclass
@@ -358,7 +358,7 @@ class Reading:
         units: list[Unit] = []
         last_unit_of: dict[str, Unit] = {}
         children_of_lead: dict[int, list[int]] = {}
-        families = _families(provisions, tokens)
+        families = _families(provisions)
         for index, prov in enumerate(provisions):
             lead = None
             if prov.parent is not None and prov.parent in last_unit_of:
@@ -479,25 +479,22 @@ def _is_lead_in(text: str, unit: Unit) -> bool:
     return text[unit.start:unit.end].rstrip().endswith((":", "—", "–", "-"))
 
 
-def _families(provisions: list[Provision], tokens: Tokens) -> list[tuple[int, int]]:
-    """Each provision's family, by position: a top-level provision (or a paragraph under a
-    section heading) and everything nested in it, up to the next such provision. Keyed by
-    position, not by reference, so numbering that restarts does not merge two families."""
+def _families(provisions: list[Provision]) -> list[tuple[int, int]]:
+    """Each provision's family, as a character range: a top-level provision (or a paragraph
+    under a section heading) and everything nested in it, up to the next such provision.
+    Keyed by position, not by reference, so numbering that restarts does not merge two
+    families. (Character ranges: the few sentences whose family is asked about turn them
+    into token ranges.)"""
     kinds = {p.ref: p.kind for p in provisions}
     roots = [i for i, p in enumerate(provisions)
              if p.parent is None or kinds.get(p.parent) == "heading" or p.kind == "heading"]
     out = [(0, 0)] * len(provisions)
     for n, i in enumerate(roots):
         end_index = roots[n + 1] if n + 1 < len(roots) else len(provisions)
-        start = provisions[i].start
-        end = provisions[end_index - 1].end
-        span = (bisect_left(tokens.starts, start), bisect_left(tokens.starts, end))
-        for k in range(i, end_index):
-            out[k] = span
+        out[i:end_index] = [(provisions[i].start, provisions[end_index - 1].end)] * (end_index - i)
     first = roots[0] if roots else len(provisions)
     for k in range(first):          # anything before the first root is its own family
-        p = provisions[k]
-        out[k] = (bisect_left(tokens.starts, p.start), bisect_left(tokens.starts, p.end))
+        out[k] = (provisions[k].start, provisions[k].end)
     return out
 
 
@@ -549,6 +546,7 @@ class Matcher:
         self.shared = shared_concepts
         self._concepts: dict = {}        # concept -> (key, terms, spans by unit, units with it)
         self._qualifiers: dict = {}      # (marker, unit) -> the shared qualifiers, computed once
+        self._family_tokens: dict = {}   # a family's character range -> its token range
 
     # -- concepts
 
@@ -753,12 +751,28 @@ class Matcher:
             found = u if found is None else found & u
             if not found:
                 return []
+        if not found:
+            return []
+        groups = []
+        for name in names:
+            concept = self._concept(name, local)
+            if concept[3] is None:
+                concept[3] = self.r.by_unit(concept[0], concept[1])
+            groups.append(concept[3])
         out = []
-        for ui in sorted(found or ()):
-            unit = self.r.units[ui]
-            spans = [sp for name in names for sp in self.unit_spans(name, local, unit)]
-            if any(unit.lo <= sp[0] < unit.hi for sp in spans):
-                out.append((unit, spans))
+        units = self.r.units
+        for ui in sorted(found):
+            lead = units[ui].lead
+            spans, own_words = [], False
+            for by_unit in groups:
+                own = by_unit.get(ui)
+                if own:
+                    own_words = True
+                    spans += own
+                if lead is not None:
+                    spans += by_unit.get(lead.index, _NO_SPANS)
+            if own_words:
+                out.append((units[ui], spans))
         return out
 
     def flag(self, spec: dict) -> list[Evidence]:
@@ -775,11 +789,17 @@ class Matcher:
         return _dedupe(out)
 
     def _excepted(self, unit: Unit, unless_groups, local) -> bool:
-        lo, hi = unit.family
+        """Whether every concept of one ``unless`` group occurs in the unit's family."""
+        lo, hi = self._family_tokens.get(unit.family) or self._tokens_of_family(unit.family)
         for group in unless_groups:
             if group and all(self.r.any_in(*self._terms(n, local), lo, hi) for n in group):
                 return True
         return False
+
+    def _tokens_of_family(self, family: tuple[int, int]) -> tuple[int, int]:
+        starts = self.r.tokens.starts
+        span = self._family_tokens[family] = (bisect_left(starts, family[0]), bisect_left(starts, family[1]))
+        return span
 
     def _evidence_for(self, unit: Unit, spans) -> list[Evidence]:
         """Evidence for a hit; a list item's lead-in is evidence too when it carries matched
