@@ -24,6 +24,7 @@ import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain
 from operator import itemgetter
 
 from .documents import Document
@@ -443,7 +444,7 @@ def _merged(runs: list[list]) -> list:
     their readers, so a single run is returned as it is."""
     if len(runs) == 1 and len(runs[0]) < 2:
         return runs[0]
-    spans = sorted(runs[0] if len(runs) == 1 else [sp for run in runs for sp in run])
+    spans = sorted(runs[0] if len(runs) == 1 else chain.from_iterable(runs))
     if len(runs) == 1:
         return spans
     return list(dict.fromkeys(spans))      # in order, each span once
@@ -547,6 +548,8 @@ class Matcher:
         self._concepts: dict = {}        # concept -> (key, terms, spans by unit, units with it)
         self._qualifiers: dict = {}      # (marker, unit) -> the shared qualifiers, computed once
         self._family_tokens: dict = {}   # a family's character range -> its token range
+        self._quotes: dict = {}          # unit -> its sentence as quoted
+        self._words: dict = {}           # span -> its words as written
 
     # -- concepts
 
@@ -587,9 +590,13 @@ class Matcher:
     def surface(self, spans) -> list[str]:
         t = self.r.tokens
         text = self.r.document.text
+        words = self._words
         out = []
-        for s, e in spans:
-            w = _SPACES.sub(" ", _HYPHEN_BREAK.sub("", text[t.starts[s]:t.ends[e - 1]]))
+        for span in spans:
+            w = words.get(span)
+            if w is None:
+                s, e = span
+                w = words[span] = _SPACES.sub(" ", _HYPHEN_BREAK.sub("", text[t.starts[s]:t.ends[e - 1]]))
             if w not in out:
                 out.append(w)
         return out
@@ -813,10 +820,13 @@ class Matcher:
         return out
 
     def _evidence(self, unit: Unit, spans) -> Evidence:
-        text = self.r.document.text
-        quote = _SPACES.sub(" ", _HYPHEN_BREAK.sub("", text[unit.start:unit.end])).strip()
-        if len(quote) > QUOTE_LIMIT:
-            quote = quote[: QUOTE_LIMIT - 1].rstrip() + "…"
+        quote = self._quotes.get(unit.index)
+        if quote is None:           # many demands quote the same sentence: tidy it once
+            text = self.r.document.text
+            quote = _SPACES.sub(" ", _HYPHEN_BREAK.sub("", text[unit.start:unit.end])).strip()
+            if len(quote) > QUOTE_LIMIT:
+                quote = quote[: QUOTE_LIMIT - 1].rstrip() + "…"
+            self._quotes[unit.index] = quote
         page = unit.provision.page
         if self.r.document.pages:
             page = self.r.document.page_at(unit.start) or page
