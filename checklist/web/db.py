@@ -1,5 +1,17 @@
-"""The database connection of a request lives on ``g`` and is closed at teardown."""
+"""The database connection of a request lives on ``g``; between requests it is kept, one per
+thread and database, instead of being closed at teardown.
+
+Opening a connection costs about 0.6 ms and closing the last one to a database about 1 ms
+(SQLite checkpoints the write-ahead log when its last connection closes): together 6% of an
+assessment request. A kept connection is never shared between threads (sqlite3 forbids it),
+one made before a fork is not used after it, a request that ends inside a transaction has it
+rolled back at teardown, and each thread keeps at most ``KEEP`` databases open (tests create
+many).
+"""
 from __future__ import annotations
+
+import os
+import threading
 
 import click
 from flask import Flask, current_app, g
@@ -7,17 +19,42 @@ from flask.cli import with_appcontext
 
 from .. import storage
 
+KEEP = 4
+_kept = threading.local()
+
 
 def get_db():
     if "db" not in g:
-        g.db = storage.connect(current_app.config["DATABASE"], run_migrations=False)
+        g.db = _connection(current_app.config["DATABASE"])
     return g.db
+
+
+def _connection(path):
+    pool = getattr(_kept, "pool", None)
+    if pool is None or _kept.pid != os.getpid():
+        pool = _kept.pool = {}
+        _kept.pid = os.getpid()
+    key = str(path)
+    db = pool.pop(key, None)
+    if db is None:
+        db = storage.connect(path, run_migrations=False)
+        while len(pool) >= KEEP:
+            pool.pop(next(iter(pool))).close()
+    pool[key] = db                      # most recently used last
+    return db
 
 
 def close_db(exc=None) -> None:
     db = g.pop("db", None)
-    if db is not None:
+    if db is not None and db.conn.in_transaction:
+        db.conn.rollback()              # never carry a request's half-done work into the next
+
+
+def forget_connections() -> None:
+    """Close this thread's kept connections (for tests and shutdown)."""
+    for db in getattr(_kept, "pool", {}).values():
         db.close()
+    _kept.pool = {}
 
 
 @click.command("init-db")
