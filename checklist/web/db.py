@@ -31,8 +31,8 @@ def get_db():
 
 def _connection(path):
     pool = getattr(_kept, "pool", None)
-    if pool is None or _kept.pid != os.getpid():
-        pool = _kept.pool = {}
+    if pool is None or getattr(_kept, "pid", None) != os.getpid():
+        pool = _kept.pool = {}          # a fork's child opens its own
         _kept.pid = os.getpid()
     key = str(path)
     db = pool.pop(key, None)
@@ -54,7 +54,7 @@ def forget_connections() -> None:
     """Close this thread's kept connections (for tests and shutdown)."""
     for db in getattr(_kept, "pool", {}).values():
         db.close()
-    _kept.pool = {}
+    _kept.pool, _kept.pid = {}, os.getpid()
 
 
 @click.command("init-db")
