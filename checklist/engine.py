@@ -278,6 +278,7 @@ class Lexicon:
         positions = {"stem": by_stem, "exact": by_norm, "prefix": by_prefix,
                      "num": {"": tokens.numbers} if tokens.numbers else {}}
         sets: dict[tuple[str, str], set[int]] = {}     # word -> its positions, as a set
+        stems, norms = tokens.stems, tokens.norms
         total = len(tokens.norms)
         for kind, index in self._multi.items():
             for value in index.keys() & positions[kind].keys():
@@ -298,10 +299,15 @@ class Lexicon:
                         for _, k, kd, v, pos in lists[1:]:
                             if not starts:
                                 break
-                            at = sets.get((kd, v))
-                            if at is None:
-                                at = sets[(kd, v)] = set(pos)
-                            starts = [i for i in starts if i + k in at]
+                            if kd == "stem":        # read the word at its offset
+                                starts = [i for i in starts if stems[i + k] == v]
+                            elif kd == "exact":
+                                starts = [i for i in starts if norms[i + k] == v]
+                            else:                   # prefix or number: its positions as a set
+                                at = sets.get((kd, v))
+                                if at is None:
+                                    at = sets[(kd, v)] = set(pos)
+                                starts = [i for i in starts if i + k in at]
                         if starts:
                             spans = [(i, i + n) for i in starts]
                             for key in keys:
