@@ -431,7 +431,11 @@ class Reading:
         """Indices of units whose sentence (or lead-in) contains the concept."""
         out = self._units_with.get(key)
         if out is None:
-            out = set(map(self.unit_of_tokens.__getitem__, map(_FIRST, self.occurrences(key, terms))))
+            occ = self.occurrences(key, terms)
+            if not occ:
+                self._units_with[key] = _NO_UNIT_SET
+                return _NO_UNIT_SET
+            out = set(map(self.unit_of_tokens.__getitem__, map(_FIRST, occ)))
             out.discard(-1)
             kids = self.children_of_lead
             for u in out & kids.keys():
@@ -442,6 +446,7 @@ class Reading:
 
 _FIRST = itemgetter(0)
 _NO_SPANS: list = []            # shared, never changed: a concept not in the text
+_NO_UNIT_SET: frozenset = frozenset()
 
 
 def _merged(runs: list[list]) -> list:
