@@ -347,6 +347,7 @@ class Reading:
     _occ: dict = field(default_factory=dict)
     _units_with: dict = field(default_factory=dict)
     _by_unit: dict = field(default_factory=dict)
+    _span_units_of: dict = field(default_factory=dict)
     lexicon: Lexicon | None = None
     _table: dict | None = None
 
@@ -355,6 +356,7 @@ class Reading:
         if lexicon is not self.lexicon:
             self.lexicon, self._table = lexicon, None
             self._occ.clear(), self._units_with.clear(), self._by_unit.clear()
+            self._span_units_of.clear()
 
     @classmethod
     def of(cls, document: Document, provisions: list[Provision] | None = None) -> "Reading":
@@ -413,17 +415,31 @@ class Reading:
         i = bisect_left(occ, (lo, -1))
         return i < len(occ) and occ[i][0] < hi
 
+    def _span_units(self, key: str, terms) -> list[int]:
+        """The unit (sentence) each of the concept's spans starts in, -1 for none, in span
+        order (one C-level map over the spans; units follow the text, so the list rises)."""
+        units = self._span_units_of.get(key)
+        if units is None:
+            units = self._span_units_of[key] = list(map(self.unit_of_tokens.__getitem__,
+                                                         map(_FIRST, self.occurrences(key, terms))))
+        return units
+
     def by_unit(self, key: str, terms) -> dict[int, list[tuple[int, int]]]:
         """The concept's occurrences grouped by the unit (sentence) they start in (built when
-        first asked: only concepts whose spans a sentence is asked about need it)."""
+        first asked: only concepts whose spans a sentence is asked about need it). A unit's
+        spans are consecutive in the sorted spans, so groups are runs."""
         cached = self._by_unit.get(key)
         if cached is None:
             cached = {}
-            unit_of = self.unit_of_tokens
-            for sp in self.occurrences(key, terms):
-                u = unit_of[sp[0]]
+            previous, run = -1, None
+            for u, sp in zip(self._span_units(key, terms), self.occurrences(key, terms)):
+                if u != previous:
+                    previous = u
+                    if u < 0:
+                        continue
+                    run = cached.setdefault(u, [])
                 if u >= 0:
-                    cached.setdefault(u, []).append(sp)
+                    run.append(sp)
             self._by_unit[key] = cached
         return cached
 
@@ -431,11 +447,10 @@ class Reading:
         """Indices of units whose sentence (or lead-in) contains the concept."""
         out = self._units_with.get(key)
         if out is None:
-            occ = self.occurrences(key, terms)
-            if not occ:
+            if not self.occurrences(key, terms):
                 self._units_with[key] = _NO_UNIT_SET
                 return _NO_UNIT_SET
-            out = set(map(self.unit_of_tokens.__getitem__, map(_FIRST, occ)))
+            out = set(self._span_units(key, terms))
             out.discard(-1)
             kids = self.children_of_lead
             for u in out & kids.keys():
