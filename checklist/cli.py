@@ -11,6 +11,7 @@ import click
 
 from . import __version__
 from .errors import ChecklistError
+from .runtime import tune_gc
 
 EXIT_BAD_INPUT = 2
 
@@ -45,6 +46,7 @@ def _library():
 @click.version_option(__version__, prog_name="checklist")
 def main():
     """Assess a draft ceasefire or peace text against civil society's humanitarian demands."""
+    tune_gc()
 
 
 @main.command()

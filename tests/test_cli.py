@@ -130,3 +130,17 @@ def test_assess_every_corpus_text(run, path):
     a = json.loads(r.output)
     assert a["document"]["name"] == path.name
     assert sum(a["summary"].values()) + sum(a["summary_asks_to_states"].values()) == len(a["results"])
+
+
+def test_commands_tune_the_cycle_collector(run):
+    import gc
+
+    from checklist.runtime import GC_THRESHOLDS
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(700, 10, 10)
+        run("rules", "list")
+        assert gc.get_threshold() == GC_THRESHOLDS
+    finally:
+        gc.set_threshold(*before)
+        gc.unfreeze()
