@@ -230,6 +230,9 @@ _INVISIBLE = "\u00ad\u200b\u2060\ufeff\ufffe\uffff"                     # soft h
 _DROPPED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff" + _INVISIBLE + "]")  # Cc, Cs (not \t \n), invisibles
 
 
+_NEEDS_CLEANING = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff" + _INVISIBLE + "]")
+
+
 def unify_newlines(text: str) -> str:
     """Every line break (CR LF, CR, VT, FF, NEL, LS, PS) as "\\n"."""
     if "\r" in text:
@@ -239,7 +242,8 @@ def unify_newlines(text: str) -> str:
 
 def clean_text(text: str, form: str = "NFC") -> str:
     """Normalise line endings and Unicode form; drop control and invisible characters."""
-    text = _DROPPED.sub("", unify_newlines(text))
+    if _NEEDS_CLEANING.search(text):                  # one pass decides: most texts need none
+        text = _DROPPED.sub("", unify_newlines(text))
     if form == "NFC" and unicodedata.is_normalized("NFC", text):
         return text
     return unicodedata.normalize(form, text)

@@ -106,6 +106,7 @@ _TOK = "[a-z]{1,6}|[A-Z]{1,6}|[а-яіїєґ]"
 _ALPHA_RE = re.compile(rf"{_LEAD}(?:\((?P<t1>{_TOK})\)|(?P<t2>{_TOK})\)|(?P<t3>{_TOK})\.){_AFTER}")
 _BULLET_RE = re.compile(rf"{_WS}*(?:[-*—–]{_WS}|[•·▪●◦‣○■□➢►](?=\S|{_WS}))")
 _BULLETS = "-*—–•·▪●◦‣○■□➢►"
+_NO_ROMANS: frozenset = frozenset()     # for label checks that need no roman-numeral lines
 _CUT_RE = re.compile(rf"{_WS}*\[{_WS}*(?:\.{_WS}*\.{_WS}*\.|…){_WS}*\]{_WS}*$")
 _ROMAN_RE = re.compile(r"C{0,3}(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
 _UPPER_ROMAN_LINES = re.compile(r"(?m)^[ \t]*([IVXL]{1,8})\.(?=[ \t]|$)")
@@ -648,18 +649,19 @@ art arts no nos mr mrs ms dr st para paras cf vs approx incl sec ch fig ibid jr 
 gov amb p pp e.g i.e u.s u.n u.k e.u ст п пп т.е т.к т.д т.п р рр г гг ін им напр див см
 """.split())
 _SENT_CANDIDATE = re.compile(r"[.!?;…]+[\"'”’»)\]]*|\n")
-_CLOSERS = frozenset(".!?;…\"'”’»)]")
+_CLOSING = ".!?;…\"'”’»)]"
 _LABEL_WINDOW = 200
 _TRAILING_CONNECTOR = re.compile(r"[ \t]*(?:and|or|and/or|та|і|й|або|и|или)[ \t]*(?:\n|$)")
 _OPENERS = "\"'“‘«([„"
 
 
-def _line_opens_item(text: str, pos: int, end: int) -> bool:
-    """The line at ``pos`` starts a list item or bullet (used to break sentences)."""
-    nl = text.find("\n", pos, end)
-    line_end = end if nl < 0 else nl
-    lab = _parse_label(text, pos, line_end, set())
-    return bool((lab and not lab.weak) or _BULLET_RE.match(text, pos, line_end))
+def _line_opens_item(text: str, pos: int, line_end: int) -> bool:
+    """The line text[pos:line_end] starts a list item or bullet (used to break sentences)."""
+    lab = _parse_label(text, pos, line_end, _NO_ROMANS)
+    if lab is not None and not lab.weak:
+        return True
+    first = text[pos:line_end].lstrip()[:1]
+    return bool(first and first in _BULLETS and _BULLET_RE.match(text, pos, line_end))
 
 
 def _ends_sentence(text: str, m: re.Match, end: int) -> bool:
@@ -713,13 +715,18 @@ def split_sentences(text: str, start: int = 0, end: int | None = None,
     else:                       # past the label's separator too: "Article 12. ", "Article 4: "
         protect = _after_separator(text, max(start, min(label_end, end)), end)
     # fast path: one sentence, no break candidate between the label and the closing punctuation
-    tail = end
-    while tail > protect and (text[tail - 1].isspace() or text[tail - 1] in _CLOSERS):
-        tail -= 1
-    if not _SENT_CANDIDATE.search(text, protect, tail):
-        body = text[start:end].strip()
+    rest = text[protect:end]
+    while True:                 # without trailing spaces and closing punctuation
+        trimmed = rest.rstrip().rstrip(_CLOSING)
+        if len(trimmed) == len(rest):
+            break
+        rest = trimmed
+    if not _SENT_CANDIDATE.search(rest):
+        chunk = text[start:end]
+        body = chunk.lstrip()
+        s = end - len(body)
+        body = body.rstrip()
         if body and _ALNUM.search(body):
-            s = start + (len(text[start:end]) - len(text[start:end].lstrip()))
             return [(s, s + len(body))]
         return []
     for m in _SENT_CANDIDATE.finditer(text, start, end):
@@ -729,7 +736,7 @@ def split_sentences(text: str, start: int = 0, end: int | None = None,
             nxt = m.end()
             line_end = text.find("\n", nxt, end)
             line_end = end if line_end < 0 else line_end
-            if text[nxt:line_end].strip() == "" or _line_opens_item(text, nxt, end):
+            if text[nxt:line_end].strip() == "" or _line_opens_item(text, nxt, line_end):
                 cuts.append(m.start())
                 protect = _label_end(text, nxt, end)
         elif _ends_sentence(text, m, end):
@@ -772,7 +779,7 @@ def _label_end(text: str, pos: int, end: int) -> int:
     window = min(end, pos + _LABEL_WINDOW)       # labels are short: keep the scan linear
     nl = text.find("\n", pos, window)
     line_end = window if nl < 0 else nl
-    lab = _parse_label(text, pos, line_end, set())
+    lab = _parse_label(text, pos, line_end, _NO_ROMANS)
     if lab and not lab.weak:
         return lab.end
     m = _BULLET_RE.match(text, pos, line_end)
