@@ -433,13 +433,11 @@ class Reading:
             cached = {}
             previous, run = -1, None
             for u, sp in zip(self._span_units(key, terms), self.occurrences(key, terms)):
+                if u < 0:
+                    continue                # in a label or heading: no sentence
                 if u != previous:
-                    previous = u
-                    if u < 0:
-                        continue
-                    run = cached.setdefault(u, [])
-                if u >= 0:
-                    run.append(sp)
+                    previous, run = u, cached.setdefault(u, [])
+                run.append(sp)
             self._by_unit[key] = cached
         return cached
 
@@ -466,8 +464,9 @@ _NO_UNIT_SET: frozenset = frozenset()
 
 def _merged(runs: list[list]) -> list:
     """Runs of spans as one sorted list without repeats. Sorting a concatenation of runs
-    that are each in order costs little (Timsort merges runs); lists are never changed by
-    their readers, so a single run is returned as it is."""
+    that are each in order costs little (Timsort merges runs). One run has no repeats but may
+    be out of order (a prefix's positions come word by word); one span is returned as it is,
+    since lists are never changed by their readers."""
     if len(runs) == 1 and len(runs[0]) < 2:
         return runs[0]
     spans = sorted(runs[0] if len(runs) == 1 else chain.from_iterable(runs))
@@ -571,7 +570,7 @@ class Matcher:
         if lexicon is not None:
             reading.use(lexicon)
         self.shared = shared_concepts
-        self._concepts: dict = {}        # concept -> (key, terms, spans by unit, units with it)
+        self._concepts: dict = {}        # concept -> [key, terms, units with it, spans by unit]
         self._qualifiers: dict = {}      # (marker, unit) -> the shared qualifiers, computed once
         self._family_tokens: dict = {}   # a family's character range -> its token range
         self._quotes: dict = {}          # unit -> its sentence as quoted
@@ -599,12 +598,16 @@ class Matcher:
     def units_with(self, name: str, local: dict) -> set[int]:
         return self._concept(name, local)[2]
 
+    def _by_unit(self, name: str, local: dict) -> dict[int, list[tuple[int, int]]]:
+        """The concept's spans grouped by sentence (grouped when first asked)."""
+        found = self._concept(name, local)
+        if found[3] is None:
+            found[3] = self.r.by_unit(found[0], found[1])
+        return found[3]
+
     def unit_spans(self, name: str, local: dict, unit: Unit, lead: bool = True) -> list[tuple[int, int]]:
         """The concept's spans in the unit's sentence (and, for a list item, its lead-in)."""
-        found = self._concept(name, local)
-        groups = found[3]
-        if groups is None:
-            groups = found[3] = self.r.by_unit(found[0], found[1])
+        groups = self._by_unit(name, local)
         own = groups.get(unit.index, _NO_SPANS)
         if lead and unit.lead is not None:
             return own + groups.get(unit.lead.index, _NO_SPANS)
@@ -786,12 +789,7 @@ class Matcher:
                 return []
         if not found:
             return []
-        groups = []
-        for name in names:
-            concept = self._concept(name, local)
-            if concept[3] is None:
-                concept[3] = self.r.by_unit(concept[0], concept[1])
-            groups.append(concept[3])
+        groups = [self._by_unit(name, local) for name in names]
         out = []
         units = self.r.units
         for ui in sorted(found):
