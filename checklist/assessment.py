@@ -91,12 +91,9 @@ def lexicon_of(library: Library) -> Lexicon:
     once per library object and kept for the life of the process (a server loads one)."""
     entry = _LEXICONS.get(id(library))
     if entry is None or entry[0] is not library:
-        concepts = list(library.concepts.items())
-        for demand in library.all_demands():
-            concepts.extend(demand.concepts.items())
         if len(_LEXICONS) > 8:
             _LEXICONS.clear()
-        entry = _LEXICONS[id(library)] = (library, Lexicon(concepts))
+        entry = _LEXICONS[id(library)] = (library, Lexicon(library.all_concepts()))
     return entry[1]
 
 

@@ -216,6 +216,12 @@ class Library:
         for rs in self.select():
             yield from rs.demands
 
+    def all_concepts(self):
+        """Every concept as ``(name, term lists)``: the shared ones, then each demand's own."""
+        yield from self.concepts.items()
+        for demand in self.all_demands():
+            yield from demand.concepts.items()
+
 
 # ---------------------------------------------------------------- loading
 

@@ -175,12 +175,6 @@ def test_civilian_hostages_are_still_only_hostages(lib):
     assert {x["code"] for x in r["tot-2025/1"]["reasons"]} == {"scope"}
 
 
-def _every_concept(lib):
-    yield from lib.concepts.items()
-    for d in lib.all_demands():
-        yield from d.concepts.items()
-
-
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 SCAN_TEXTS = DRAFTS + sorted(CORPUS.glob("*.txt")) + sorted((Path(__file__).parents[1] / "samples").glob("*.txt"))
 
@@ -193,7 +187,7 @@ def test_lexicon_scan_finds_what_each_concept_finds_alone(path, lib):
     alone = Reading.of(doc)
     table = lexicon_of(lib).scan(alone.tokens)
     checked = 0
-    for name, source in _every_concept(lib):
+    for name, source in lib.all_concepts():
         key, grouped = _compiled_concept(name, source)
         assert table.get(key, []) == alone.occurrences(key, grouped), (path.name, name)
         checked += bool(table.get(key))
