@@ -78,6 +78,7 @@ class Provision:
 # ---------------------------------------------------------------------------------------------
 # Line patterns. Each is used with ``pattern.match(text, line_start, line_end)``.
 
+_SPACE = " \t\u00a0"           # spaces within a line (what _WS matches)
 _WS = "[ \\t\\u00a0]"
 _LEAD = rf"{_WS}*(?:\#{{1,6}}{_WS}+)?"          # indentation, optional Markdown "## "
 _AFTER = rf"(?={_WS}|$)"
@@ -105,7 +106,7 @@ _NUM_RE = re.compile(rf"{_LEAD}(?:(?P<num>\d{{1,5}})(?P<punct>[.)])|\((?P<pnum>\
 _TOK = "[a-z]{1,6}|[A-Z]{1,6}|[а-яіїєґ]"
 _ALPHA_RE = re.compile(rf"{_LEAD}(?:\((?P<t1>{_TOK})\)|(?P<t2>{_TOK})\)|(?P<t3>{_TOK})\.){_AFTER}")
 _BULLET_RE = re.compile(rf"{_WS}*(?:[-*—–]{_WS}|[•·▪●◦‣○■□➢►](?=\S|{_WS}))")
-_BULLETS = "-*—–•·▪●◦‣○■□➢►"
+_BULLETS = "-*—–•·▪●◦‣○■□➢►"           # the characters _BULLET_RE opens with
 _NO_ROMANS: frozenset = frozenset()     # for label checks that need no roman-numeral lines
 _CUT_RE = re.compile(rf"{_WS}*\[{_WS}*(?:\.{_WS}*\.{_WS}*\.|…){_WS}*\]{_WS}*$")
 _ROMAN_RE = re.compile(r"C{0,3}(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
@@ -181,7 +182,7 @@ def _label_start(text: str, pos: int, end: int) -> int:
     """Which label patterns can match the line at ``pos``, from its first character (after
     indentation): a digit, "(", a keyword, a word followed by "." or ")", "#" (Markdown: any),
     or nothing (``_NONE``). Most lines start with an ordinary word and are decided here."""
-    while pos < end and text[pos] in " \t\u00a0":
+    while pos < end and text[pos] in _SPACE:
         pos += 1
     if pos >= end:
         return _NONE
@@ -341,7 +342,7 @@ def _blocks(text: str) -> list[_Block]:
             if label or bullet:
                 body_from = label.end if label else bullet.end()
                 first = text[body_from:end].strip()
-                if bullet and first[:1] in "-*—–•·▪●◦‣○■□➢►":
+                if bullet and first[:1] in _BULLETS:
                     first = first[1:].strip()
                 cur = _Block("label" if label else "bullet", first_char, label, gap, first, last=stripped)
                 blocks.append(cur)
@@ -761,11 +762,11 @@ _ALNUM = re.compile(r"[^\W_]")
 
 def _after_separator(text: str, pos: int, end: int) -> int:
     """Offset after the separator that may follow a label ("." ":" ")" or a dash, with spaces)."""
-    while pos < end and text[pos] in " \t\u00a0":
+    while pos < end and text[pos] in _SPACE:
         pos += 1
     if pos < end and text[pos] in ".:)-–—":
         pos += 1
-        while pos < end and text[pos] in " \t\u00a0":
+        while pos < end and text[pos] in _SPACE:
             pos += 1
     return pos
 
@@ -774,7 +775,7 @@ def _label_end(text: str, pos: int, end: int) -> int:
     """End of a provision label or bullet at ``pos`` (after whitespace), else ``pos``."""
     while pos < end and text[pos].isspace():
         pos += 1
-    if pos >= end or not (text[pos].isalnum() or text[pos] in "(#-*—–•·▪●◦‣○■□➢►"):
+    if pos >= end or not (text[pos].isalnum() or text[pos] in "(#" or text[pos] in _BULLETS):
         return pos
     window = min(end, pos + _LABEL_WINDOW)       # labels are short: keep the scan linear
     nl = text.find("\n", pos, window)
