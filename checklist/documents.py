@@ -225,12 +225,12 @@ def read_file(path: str | Path, limits: Limits | None = None) -> Document:
 # Text clean-up and language
 
 
-_NEWLINES = re.compile("[\r\x0b\x0c\x85\u2028\u2029]")     # after "\r\n" -> "\n" (a class scans faster)
+_NEWLINE_CHARS = "\r\x0b\x0c\x85\u2028\u2029"                            # line breaks other than \n
 _INVISIBLE = "\u00ad\u200b\u2060\ufeff\ufffe\uffff"                     # soft hyphen, zero widths
-_DROPPED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff" + _INVISIBLE + "]")  # Cc, Cs (not \t \n), invisibles
-
-
-_NEEDS_CLEANING = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff" + _INVISIBLE + "]")
+_DROPPED_CHARS = "\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff" + _INVISIBLE   # Cc, Cs (not \t \n), invisibles
+_NEWLINES = re.compile(f"[{_NEWLINE_CHARS}]")          # after "\r\n" -> "\n" (a class scans faster)
+_DROPPED = re.compile(f"[{_DROPPED_CHARS}]")
+_NEEDS_CLEANING = re.compile(f"[{_NEWLINE_CHARS}{_DROPPED_CHARS}]")   # either of the two
 
 
 def unify_newlines(text: str) -> str:
