@@ -53,14 +53,7 @@ def best_of(fn, runs: int = REPORT_RUNS) -> float:
     """The fastest of ``runs`` calls (a slow first call is not repeated), with GC off."""
     times = []
     for _ in range(runs):
-        gc.collect()
-        gc.disable()
-        try:
-            t0 = time.perf_counter()
-            fn()
-            times.append(time.perf_counter() - t0)
-        finally:
-            gc.enable()
+        times.append(timed(fn))
         if times[0] > SLOW:
             break
     return min(times)
