@@ -25,7 +25,7 @@ import zipfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path[:0] = [str(HERE), str(HERE.parent)]
+sys.path[:0] = [str(HERE), str(HERE.parent), str(HERE.parent / "tests")]
 
 NAMES = ("draft.txt", "draft.md", "draft.pdf", "draft.docx", "draft.html", "draft.htm", "draft",
          "DRAFT.PDF", "scan.png", "", "draft.txt.exe", "проект.docx", "a\nb.pdf", "draft.xhtml")
@@ -83,21 +83,10 @@ def seeds() -> dict[str, bytes]:
 
 
 def _pdf(text: str) -> bytes:
+    from helpers import handmade_pdf          # tests/helpers.py
+
     safe = "".join(c for c in text if c.isascii() and c.isprintable() and c not in "()\\")
-    content = b"BT /F1 10 Tf 40 800 Td (%s) Tj ET" % safe[:200].encode()
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
-               b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 3 0 R /Resources "
-               b"<< /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >> >>"]
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return handmade_pdf(1, safe[:200])
 
 
 def _docx(text: str) -> bytes:

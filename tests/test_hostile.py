@@ -27,7 +27,7 @@ from checklist.engine import Reading, Tokens
 from checklist.errors import DocumentError
 from checklist.provisions import split_provisions, split_sentences
 from checklist.rules import bundled_library
-from helpers import zip_of
+from helpers import handmade_pdf, zip_of
 
 # A refusal tells the user what to do: every message has one of these.
 ACTIONS = ("upload", "paste", "save", "split", "raise the limit", "run ocr", "export", "check",
@@ -374,27 +374,6 @@ def test_docx_with_ten_thousand_parts() -> None:
 
 
 # ------------------------------------------------------------------------ PDF
-
-
-def handmade_pdf(pages: int, text: str | None = None) -> bytes:
-    """A PDF with ``pages`` page objects sharing one content stream (blank, or one line)."""
-    content = b"" if text is None else b"BT /F1 12 Tf 72 720 Td (%s) Tj ET" % text.encode("latin-1")
-    resources = b"/Resources << /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >>"
-    kids = b" ".join(b"%d 0 R" % i for i in range(4, 4 + pages))
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
-               b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, pages),
-               b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content)]
-    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 3 0 R %s >>" % resources
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects + [page] * pages, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(offsets) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(offsets) + 1, xref)
-    return bytes(out)
 
 
 def test_handmade_pdf_is_read() -> None:
