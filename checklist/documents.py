@@ -635,7 +635,8 @@ def html_to_text(html: str, name: str = "page.html") -> str:
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-_REL_TYPES = {"numbering": "/numbering", "styles": "/styles"}
+_REL_TYPES = {"numbering": "/numbering", "styles": "/styles", "footnotes": "/footnotes",
+              "endnotes": "/endnotes"}      # the order of _unpack_docx's parts after document.xml
 
 # Elements whose children are paragraphs (block level) or runs (inside a paragraph); any
 # other element (w:del, w:moveFrom, w:drawing, w:pict, w:instrText, w:sectPr ...) is skipped.
@@ -644,6 +645,7 @@ _BLOCK_CONTAINERS = frozenset(_W + t for t in (
 _RUN_CONTAINERS = frozenset(_W + t for t in (
     "r", "hyperlink", "smartTag", "customXml", "fldSimple", "ins", "moveTo", "sdt",
     "sdtContent", "bdo", "dir"))
+_NOTE_REFERENCES = {_W + "footnoteReference": "footnote", _W + "endnoteReference": "endnote"}
 _RUN_TEXT = {_W + "tab": "\t", _W + "ptab": "\t", _W + "br": "\n", _W + "cr": "\n",
              _W + "noBreakHyphen": "-"}
 _FALSE = frozenset({"0", "false", "off"})
@@ -653,8 +655,11 @@ _LEVELS = 9
 def _read_docx(data: bytes, name: str, limits: Limits) -> str:
     """Text of a .docx, with its automatic list numbering written out as Word shows it.
 
-    Only the main document part is read: footnotes, endnotes, comments, headers, footers and
-    text boxes are ignored, as are images; hyperlinks keep their text."""
+    The main document part is read, with each footnote and endnote written into the paragraph
+    that refers to it (a marker ``[1]`` where the reference is, the note's text at the end of
+    the paragraph: ``[Footnote 1: ...]``), so a note is read as part of the provision it
+    qualifies. Comments, headers, footers and text boxes are ignored, as are images;
+    hyperlinks keep their text."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
@@ -683,26 +688,27 @@ def _check_zip_bomb(members: list[zipfile.ZipInfo], name: str, limits: Limits) -
             raise _docx_compressed(name, limits.max_docx_ratio)
 
 
-def _unpack_docx(data: bytes, name: str) -> tuple[bytes, bytes | None, bytes | None]:
-    """(document.xml, numbering part or None, styles part or None); called only after
-    :func:`_check_zip_bomb`. zipfile stops at each part's declared size (CRC error)."""
+def _unpack_docx(data: bytes, name: str) -> tuple[bytes, ...]:
+    """(document.xml, then the numbering, styles, footnotes and endnotes parts, each None when
+    absent); called only after :func:`_check_zip_bomb`. zipfile stops at each part's declared
+    size (CRC error)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
             document = archive.read("word/document.xml")
-            targets = {"numbering": "word/numbering.xml", "styles": "word/styles.xml"}
+            targets = {kind: f"word/{kind}.xml" for kind in _REL_TYPES}
             if "word/_rels/document.xml.rels" in names:
                 targets.update(_related_parts(archive.read("word/_rels/document.xml.rels")))
-            numbering, styles = (archive.read(targets[k]) if targets[k] in names else None
-                                 for k in ("numbering", "styles"))
+            parts = [archive.read(targets[k]) if targets[k] in names else None for k in _REL_TYPES]
     except Exception as exc:  # bad CRC, truncated data, broken relationships part
         raise _docx_damaged(name) from exc
-    return document, numbering, styles
+    return (document, *parts)
 
 
 
 def _related_parts(rels: bytes) -> dict[str, str]:
-    """Part names of the numbering and styles parts the document's relationships name."""
+    """Part names of the numbering, styles, footnotes and endnotes parts the document's
+    relationships name."""
     found = {}
     for rel in _parse_xml(rels).iter(_RELS + "Relationship"):
         kind = next((k for k, suffix in _REL_TYPES.items()
@@ -759,14 +765,16 @@ def _body_blocks(xml: bytes):
             stack[1].clear()
 
 
-def _docx_text(document: bytes, numbering: bytes | None, styles: bytes | None) -> str:
+def _docx_text(document: bytes, numbering: bytes | None, styles: bytes | None,
+               footnotes: bytes | None = None, endnotes: bytes | None = None) -> str:
     style_sheet = _Styles(_parse_xml(styles) if styles else None)
     lists = _Numbering(_parse_xml(numbering) if numbering else None, style_sheet)
+    notes = _Notes(footnotes, endnotes)
     out: list[str] = []
     previous_in_list = False
     for block in _body_blocks(document):
         for paragraph in _paragraphs(block):
-            line, in_list = _paragraph_line(paragraph, style_sheet, lists)
+            line, in_list = _paragraph_line(paragraph, style_sheet, lists, notes)
             if not line:
                 continue
             if out:
@@ -785,12 +793,16 @@ def _paragraphs(element: ET.Element):
             yield from _paragraphs(child)
 
 
-def _paragraph_line(paragraph: ET.Element, styles: _Styles, lists: _Numbering) -> tuple[str, bool]:
-    """(text with its number, is a list paragraph); numbering counts even an empty paragraph."""
+def _paragraph_line(paragraph: ET.Element, styles: _Styles, lists: _Numbering,
+                    notes: "_Notes | None" = None) -> tuple[str, bool]:
+    """(text with its number, is a list paragraph); numbering counts even an empty paragraph.
+    The notes the paragraph refers to for the first time end it."""
     parts: list[str] = []
-    _run_text(paragraph, parts)
+    _run_text(paragraph, parts, notes)
     lines = [line.strip(" \t") for line in "".join(parts).split("\n")]
     text = "\n".join(lines).strip("\n")
+    if notes is not None and notes.pending:
+        text = " ".join([text, *notes.take()]).strip()
     numbered = lists.label(*_numbering_of(paragraph, styles, lists))
     if numbered is None:
         return text, False
@@ -801,7 +813,7 @@ def _paragraph_line(paragraph: ET.Element, styles: _Styles, lists: _Numbering) -
     return prefix + text, True
 
 
-def _run_text(element: ET.Element, out: list[str]) -> None:
+def _run_text(element: ET.Element, out: list[str], notes: "_Notes | None" = None) -> None:
     for child in element:
         tag = child.tag
         if tag == _W + "t":
@@ -810,13 +822,59 @@ def _run_text(element: ET.Element, out: list[str]) -> None:
             out.append(_RUN_TEXT[tag])
         elif tag == _W + "r":
             if not _hidden(child):
-                _run_text(child, out)
+                _run_text(child, out, notes)
         elif tag in _RUN_CONTAINERS:
-            _run_text(child, out)
+            _run_text(child, out, notes)
+        elif tag in _NOTE_REFERENCES:
+            if notes is not None:
+                out.append(notes.reference(_NOTE_REFERENCES[tag], child.get(_W + "id")))
         elif tag == _MC + "AlternateContent":
             choice = child.find(_MC + "Choice")
             if choice is not None:
-                _run_text(choice, out)
+                _run_text(choice, out, notes)
+
+
+class _Notes:
+    """A document's footnotes and endnotes, numbered as Word shows them (in the order they are
+    first referred to: footnotes 1, 2, 3 ..., endnotes i, ii, iii ...). A note's text is given
+    once, at its first reference; a later reference to the same note is only its marker, so a
+    hostile file cannot multiply a long note by referring to it again and again."""
+
+    def __init__(self, footnotes: bytes | None, endnotes: bytes | None) -> None:
+        self.texts: dict[tuple[str, str], str] = {}
+        for kind, xml in (("footnote", footnotes), ("endnote", endnotes)):
+            if xml:
+                for note in _parse_xml(xml).iter(_W + kind):
+                    if note.get(_W + "type", "normal") == "normal" and note.get(_W + "id"):
+                        self.texts[kind, note.get(_W + "id")] = self._text(note)
+        self.marks: dict[tuple[str, str], str] = {}
+        self.counts = {"footnote": 0, "endnote": 0}
+        self.pending: list[str] = []
+
+    @staticmethod
+    def _text(note: ET.Element) -> str:
+        parts: list[str] = []
+        for paragraph in note.iter(_W + "p"):
+            _run_text(paragraph, parts)
+            parts.append(" ")
+        return " ".join("".join(parts).split())
+
+    def reference(self, kind: str, note_id: str | None) -> str:
+        key = (kind, note_id or "")
+        if key in self.marks:
+            return f"[{self.marks[key]}]"
+        text = self.texts.get(key)
+        if not text:
+            return ""              # a note that is missing or empty: nothing to read
+        self.counts[kind] += 1
+        mark = self.marks[key] = (str(self.counts[kind]) if kind == "footnote"
+                                  else _roman(self.counts[kind]))
+        self.pending.append(f"[{kind.capitalize()} {mark}: {text}]")
+        return f"[{mark}]"
+
+    def take(self) -> list[str]:
+        pending, self.pending = self.pending, []
+        return pending
 
 
 def _hidden(run: ET.Element) -> bool:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 import socket
 import zipfile
 import urllib.request
@@ -523,6 +524,112 @@ def test_docx_runs_hyperlinks_revisions_and_hidden_text() -> None:
 
     assert docx_text(rewrite_part(out.getvalue(), "word/document.xml", change)) == (
         "Release all detained persons\tre-entry\nnext line")
+
+
+W_MAIN = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+REL_BASE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def notes_part(kind: str, notes: dict[str, str]) -> str:
+    """word/footnotes.xml or endnotes.xml: Word's two separator notes, then ``notes``."""
+    body = "".join(f'<w:{kind} w:type="{t}" w:id="{i}"><w:p><w:r><w:separator/></w:r></w:p></w:{kind}>'
+                   for i, t in (("-1", "separator"), ("0", "continuationSeparator")))
+    for note_id, text in notes.items():
+        paragraphs = "".join(f'<w:p><w:r><w:{kind}Ref/></w:r><w:r><w:t xml:space="preserve"> {p}</w:t></w:r></w:p>'
+                             for p in text.split("\n"))
+        body += f'<w:{kind} w:id="{note_id}">{paragraphs}</w:{kind}>'
+    return f'<w:{kind}s xmlns:w="{W_MAIN}">{body}</w:{kind}s>'
+
+
+def docx_with_notes(paragraphs: list[str], footnotes: dict[str, str] | None = None,
+                    endnotes: dict[str, str] | None = None) -> bytes:
+    """A .docx whose paragraphs may hold references written ``{f:ID}`` (footnote) and ``{e:ID}``
+    (endnote), with the notes parts and their relationships added as Word writes them."""
+    document = docx.Document()
+    for i, _ in enumerate(paragraphs):
+        document.add_paragraph(f"PARAGRAPH{i}")
+    out = io.BytesIO()
+    document.save(out)
+    data = out.getvalue()
+
+    def runs(text: str) -> str:
+        xml = ""
+        for piece in re.split(r"(\{[fe]:-?\d+\})", text):
+            if re.fullmatch(r"\{[fe]:-?\d+\}", piece):
+                kind = "footnote" if piece[1] == "f" else "endnote"
+                xml += f'<w:r><w:{kind}Reference w:id="{piece[3:-1]}"/></w:r>'
+            elif piece:
+                xml += f'<w:r><w:t xml:space="preserve">{piece}</w:t></w:r>'
+        return xml
+
+    def change_document(xml: str) -> str:
+        for i, text in enumerate(paragraphs):
+            xml = xml.replace(f"<w:r><w:t>PARAGRAPH{i}</w:t></w:r>", runs(text), 1)
+        return xml
+
+    data = rewrite_part(data, "word/document.xml", change_document)
+    added = {}
+    for kind, notes in (("footnote", footnotes), ("endnote", endnotes)):
+        if notes is not None:
+            added[kind] = notes_part(kind, notes)
+
+    def change_rels(xml: str) -> str:
+        rels = "".join(f'<Relationship Id="rIdNote{k}" Type="{REL_BASE}/{k}s" Target="{k}s.xml"/>'
+                       for k in added)
+        return xml.replace("</Relationships>", rels + "</Relationships>")
+
+    def change_types(xml: str) -> str:
+        types = "".join(f'<Override PartName="/word/{k}s.xml" ContentType="application/'
+                        f'vnd.openxmlformats-officedocument.wordprocessingml.{k}s+xml"/>' for k in added)
+        return xml.replace("</Types>", types + "</Types>")
+
+    data = rewrite_part(rewrite_part(data, "word/_rels/document.xml.rels", change_rels),
+                        "[Content_Types].xml", change_types)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(info.filename, source.read(info.filename))
+        for kind, xml in added.items():
+            target.writestr(f"word/{kind}s.xml", xml)
+    return out.getvalue()
+
+
+def test_docx_footnote_is_read_in_the_paragraph_that_refers_to_it() -> None:
+    data = docx_with_notes(
+        ["Article 1", "The Parties shall release all civilians{f:1} within 30 days.",
+         "Article 2", "An amnesty shall apply to all participants."],
+        footnotes={"1": "Except persons convicted by a court.\nThe list is in Annex 2."})
+    text = docx_text(data)
+    assert text == ("Article 1\n\nThe Parties shall release all civilians[1] within 30 days. "
+                    "[Footnote 1: Except persons convicted by a court. The list is in Annex 2.]\n\n"
+                    "Article 2\n\nAn amnesty shall apply to all participants.")
+    provisions = {p.ref: text[p.start:p.end] for p in split_provisions(text)}
+    assert "Except persons convicted" in provisions["Article 1"]
+    assert "Except persons convicted" not in provisions["Article 2"]
+
+
+def test_docx_notes_are_numbered_as_word_shows_them_and_given_once() -> None:
+    data = docx_with_notes(
+        ["First{f:7} and second{f:3}.", "Again the first{f:7}; an endnote{e:2}, another{e:5}."],
+        footnotes={"3": "Note three.", "7": "Note seven."},
+        endnotes={"2": "End two.", "5": "End five."})
+    assert docx_text(data) == (
+        "First[1] and second[2]. [Footnote 1: Note seven.] [Footnote 2: Note three.]\n\n"
+        "Again the first[1]; an endnote[i], another[ii]. [Endnote i: End two.] [Endnote ii: End five.]")
+
+
+def test_docx_missing_separator_or_empty_notes_add_nothing() -> None:
+    data = docx_with_notes(["Release{f:9} all{f:-1} detainees{f:4}{e:1}."],
+                           footnotes={"4": "  "}, endnotes=None)
+    assert docx_text(data) == "Release all detainees."
+
+
+def test_docx_a_long_note_referred_to_many_times_is_written_once() -> None:
+    long_note = "The Parties shall exchange lists. " * 2000
+    data = docx_with_notes(["Refer{f:1}" + "{f:1}" * 5000 + "."], footnotes={"1": long_note})
+    text = docx_text(data)
+    assert text.count("exchange lists") == 2000
+    assert text.count("[1]") == 5001
 
 
 def test_docx_with_a_doctype_is_refused() -> None:
