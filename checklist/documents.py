@@ -1064,6 +1064,11 @@ class _Numbering:
         return re.sub(r"%([1-9])", number, this.text).strip(), level
 
 
+# Word's Cyrillic letter lists (а), б), в) ..., used for Ukrainian and Russian drafts alike):
+# the alphabet without ё, й, ъ, ы and ь, then аа, бб ... as Latin letters go on to aa, bb.
+_WORD_CYRILLIC = "абвгдежзиклмнопрстуфхцчшщэюя"
+
+
 def _word_number(number: int, fmt: str) -> str:
     """A counter in one of Word's number formats (decimal for formats not listed here)."""
     if fmt == "none":
@@ -1073,6 +1078,9 @@ def _word_number(number: int, fmt: str) -> str:
         return letters.upper() if fmt == "upperLetter" else letters
     if fmt in ("lowerRoman", "upperRoman") and 0 < number < 4000:
         return _roman(number).upper() if fmt == "upperRoman" else _roman(number)
+    if fmt in ("russianLower", "russianUpper") and 0 < number <= len(_WORD_CYRILLIC) * 50:
+        letters = _WORD_CYRILLIC[(number - 1) % len(_WORD_CYRILLIC)] * ((number - 1) // len(_WORD_CYRILLIC) + 1)
+        return letters.upper() if fmt == "russianUpper" else letters
     if fmt == "decimalZero" and 0 <= number < 10:
         return f"0{number}"
     if fmt == "ordinal" and number >= 0:

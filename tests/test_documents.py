@@ -453,6 +453,25 @@ def test_docx_roman_and_letter_formats() -> None:
     assert numbers == ["aa", "IV", "mcmxcix", "03", "0", "", "12th", "7"]
 
 
+def test_docx_cyrillic_letter_lists_keep_their_letters() -> None:
+    def build(document) -> None:
+        add_item(document, "Сторони зобов’язуються:", 58)
+        add_item(document, "звільнити всіх цивільних;", 58, 1)
+        add_item(document, "обміняти полонених.", 58, 1)
+        add_item(document, "Гарантії.", 58)
+
+    data = lists_docx([abstract(58, level(0, "decimal", "%1."),
+                                level(1, "russianLower", "%2)"))], [num(58, 58)], build)
+    text = docx_text(data)
+    assert text == ("1. Сторони зобов’язуються:\n    а) звільнити всіх цивільних;\n"
+                    "    б) обміняти полонених.\n2. Гарантії.")
+    assert [p.ref for p in split_provisions(text)] == ["1", "1(а)", "1(б)", "2"]
+    numbers = [documents._word_number(n, f) for n, f in
+               ((6, "russianLower"), (7, "russianLower"), (9, "russianLower"), (10, "russianLower"),
+                (28, "russianLower"), (29, "russianLower"), (57, "russianLower"), (3, "russianUpper"))]
+    assert numbers == ["е", "ж", "и", "к", "я", "аа", "ааа", "В"]
+
+
 def test_docx_numbering_from_the_paragraph_style() -> None:
     def build(document) -> None:
         document.add_paragraph("Agreement")
