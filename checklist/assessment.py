@@ -59,6 +59,9 @@ def assess(document: Document, rule_sets: list[RuleSet] | None = None, library: 
         for ev in matcher.flag(spec):
             flags.append({"code": spec["code"], "title": spec["title"], "text": spec["text"],
                           "provision": ev.provision, "quote": ev.quote, "start": ev.start, "end": ev.end})
+    unread = document.pages_without_text()
+    if unread:
+        flags.append(_unread_pages_flag(unread, len(document.pages)))
     summary = {s: 0 for s in STATUS_ORDER}
     asks = {s: 0 for s in STATUS_ORDER}
     for r in results:
@@ -81,6 +84,26 @@ def assess(document: Document, rule_sets: list[RuleSet] | None = None, library: 
         "summary_asks_to_states": asks,
         "flags": flags,
     }
+
+
+def _unread_pages_flag(pages: list[int], total: int) -> dict:
+    """A context note for pages of a PDF that gave no text: what they say was not assessed."""
+    runs: list[list[int]] = []
+    for page in pages:
+        if runs and page == runs[-1][1] + 1:
+            runs[-1][1] = page
+        else:
+            runs.append([page, page])
+    shown = [f"{a}" if a == b else f"{a}–{b}" for a, b in runs[:10]]
+    if len(runs) > 10:
+        shown.append("others")
+    listed = shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+    which = f"Page {listed} of {total} has" if len(pages) == 1 else f"Pages {listed} of {total} have"
+    return {"code": "pages-without-text", "title": "Pages without text",
+            "text": f"{which} no text that could be read: a scanned image, a picture or a blank "
+                    "page. Whatever they say was not assessed, so a demand reported absent may be "
+                    "taken up there. Run the file through OCR, or paste its text, and assess it again.",
+            "provision": None, "quote": None, "start": None, "end": None}
 
 
 _LEXICONS: dict[int, tuple] = {}     # id(library) -> (library, its Lexicon)

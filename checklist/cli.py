@@ -173,7 +173,7 @@ def demo(out_dir, serve, port):
                + (f" (+ {sum(result['summary_asks_to_states'].values())} asks addressed to states, reported separately)"
                   if sum(result['summary_asks_to_states'].values()) else ""))
     for flag in result.get("flags", []):
-        click.echo(f"  context: {flag['title']} ({flag['provision']})")
+        click.echo(f"  context: {flag['title']}" + (f" ({flag['provision']})" if flag.get("provision") else ""))
     click.echo("Reports:")
     for path in written:
         click.echo(f"  {path}")

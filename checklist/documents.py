@@ -58,6 +58,10 @@ class Document:
     sha256: str               # of the original bytes
     pages: tuple[PageSpan, ...] = field(default=())
 
+    def pages_without_text(self) -> list[int]:
+        """The pages (of a PDF) from which no text was read: scanned images, a picture, or blank."""
+        return [span.page for span in self.pages if not self.text[span.start:span.end].strip()]
+
     def page_at(self, offset: int) -> int | None:
         """The page the character at ``offset`` comes from, or None (not a PDF, out of range)."""
         for span in self.pages:

@@ -228,6 +228,20 @@ def test_pdf_pages(three_pages: bytes) -> None:
     assert doc.page_at(len(doc.text)) is None
 
 
+def test_pdf_pages_without_text_are_listed(three_pages: bytes) -> None:
+    assert read_document(three_pages, "draft.pdf").pages_without_text() == []
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(three_pages)))
+    writer.insert_blank_page(index=1)
+    writer.add_blank_page()
+    out = io.BytesIO()
+    writer.write(out)
+    doc = read_document(out.getvalue(), "draft.pdf")
+    assert [span.page for span in doc.pages] == [1, 2, 3, 4, 5]
+    assert doc.pages_without_text() == [2, 5]
+    assert doc.page_at(doc.text.index("detained persons")) == 3
+    assert document_from_text("Article 1. Text.").pages_without_text() == []
+
+
 def test_pdf_hyphenation_is_undone() -> None:
     pdf = pdf_from_html(
         "<p class='narrow'>Every de&shy;tained per&shy;son</p>"

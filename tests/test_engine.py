@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from checklist.assessment import assess, lexicon_of, to_json
+from checklist.assessment import _unread_pages_flag, assess, lexicon_of, to_json
 from checklist.documents import document_from_text, read_file
 from checklist.engine import Lexicon, Matcher, Reading, Term, Tokens, _compiled_concept, compile_terms, stem
 from checklist.rules import bundled_library
@@ -203,3 +203,29 @@ def test_lexicon_handles_every_word_kind():
                  "Повернення додому, і знову повернення Додому; зміна", "nothing here", "x"):
         r = Reading.of(document_from_text(text))
         assert lex.scan(r.tokens).get(key, []) == r.occurrences(key, grouped), text
+
+
+@pytest.mark.parametrize("pages, total, start", [
+    ([1], 3, "Page 1 of 3 has no text"),
+    ([2, 5], 5, "Pages 2 and 5 of 5 have no text"),
+    ([2, 3, 4, 7, 9, 10], 12, "Pages 2–4, 7 and 9–10 of 12 have no text"),
+    (list(range(1, 40, 2)), 40, "Pages 1, 3, 5, 7, 9, 11, 13, 15, 17, 19 and others of 40 have"),
+])
+def test_unread_pages_note(pages, total, start):
+    flag = _unread_pages_flag(pages, total)
+    assert flag["code"] == "pages-without-text" and flag["provision"] is None
+    assert flag["text"].startswith(start)
+    assert "OCR" in flag["text"]
+
+
+def test_assessment_notes_pages_without_text_and_only_then():
+    from checklist.documents import Document, PageSpan
+
+    text = "Article 1. The Parties shall release all civilians.\n\n\n\nArticle 2. Ceasefire."
+    pages = (PageSpan(1, 0, 53), PageSpan(2, 53, 55), PageSpan(3, 55, len(text)))
+    doc = Document("scan.pdf", text, "pdf", "en", "0" * 64, pages)
+    assert doc.pages_without_text() == [2]
+    flags = assess(doc)["flags"]
+    assert [f["code"] for f in flags] == ["pages-without-text"]
+    assert flags[0]["text"].startswith("Page 2 of 3 has no text")
+    assert not assess(document_from_text(text))["flags"]

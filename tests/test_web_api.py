@@ -151,6 +151,27 @@ def test_unknown_rule_set_is_422(client, api_error, draft_text):
               f"Unknown rule set 'nope': choose one of {KNOWN_SETS}.")
 
 
+def test_pdf_with_a_scanned_page_is_assessed_with_a_note(client, draft_text):
+    import pypdf
+    from checklist.report import render_pdf
+
+    base = render_pdf(assess(document_from_text(draft_text, "x")))
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(base)))
+    writer.insert_blank_page(index=1)
+    out = io.BytesIO()
+    writer.write(out)
+    r = upload(client, out.getvalue(), "scan.pdf", title="Partly scanned")
+    assert r.status_code == 201
+    notes = [f for f in r.get_json()["flags"] if f["code"] == "pages-without-text"]
+    assert len(notes) == 1 and notes[0]["provision"] is None and notes[0]["start"] is None
+    assert notes[0]["text"].startswith("Page 2 of ")
+    assert client.get("/api/v1/assessments/1.json").get_json()["flags"] == r.get_json()["flags"]
+    page = client.get("/assessments/1")
+    assert page.status_code == 200
+    assert b"Pages without text." in page.data and b"Run the file through OCR" in page.data
+    assert client.get("/api/v1/assessments/1.md").status_code == 200
+
+
 def test_image_upload_is_415(client, api_error):
     api_error(upload(client, PNG, "logo.png"), 415,
               "logo.png: this is a PNG image, not a text document; upload a .txt, .md, .docx, .pdf or "

@@ -175,7 +175,7 @@ def _report_context(result: dict, text: str, title: str | None, stored: bool,
         for ev in r["evidence"]:
             ev["anchor"] = draft.anchor_at(ev["start"])
     for flag in view["flags"]:
-        flag["anchor"] = draft.anchor_at(flag["start"])
+        flag["anchor"] = draft.anchor_at(flag["start"]) if flag.get("start") is not None else None
     return {"r": view, "draft": draft.blocks(), "stored": stored, "row": row, "document": document,
             "title": title or result["document"]["name"], "formats": service.formats() if stored else [],
             "kind_label": KIND_LABELS.get(result["document_kind"], result["document_kind"]),

@@ -239,10 +239,10 @@ class FlagSchema(_Out):
     code = fields.String(required=True)
     title = fields.String(required=True)
     text = fields.String(required=True)
-    provision = fields.String(required=True)
-    quote = fields.String(required=True)
-    start = fields.Integer(required=True)
-    end = fields.Integer(required=True)
+    provision = fields.String(required=True, allow_none=True)   # null: about the whole document
+    quote = fields.String(required=True, allow_none=True)
+    start = fields.Integer(required=True, allow_none=True)
+    end = fields.Integer(required=True, allow_none=True)
 
 
 class DocumentInfoSchema(_Out):
