@@ -384,11 +384,47 @@ def decode_text(data: bytes, name: str) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    for decoder in (_cp1251, _latin_codepage):
-        text = decoder(data)
-        if text is not None:
-            return text
+    guessed = _cyrillic_codepage(data) or _latin_codepage(data)
+    declared = _declared(data)
+    if declared is not None and (guessed is None or _oddities(declared) <= _oddities(guessed)):
+        return declared      # what the page says it is, unless that reads as garbage and the guess does not
+    if guessed is not None:
+        return guessed
     raise _undecodable(name)
+
+
+# An HTML page's <meta charset> or http-equiv Content-Type, or an XML declaration's encoding,
+# near the start of the file (browsers look in the first 1,024 bytes).
+_DECLARED_CHARSET = re.compile(
+    rb"""<meta\b[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]{1,40})"""
+    rb"""|<\?xml\b[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9._:-]{1,40})""", re.IGNORECASE)
+# The single-byte code pages a declaration may name (Python's names), and what a label means as
+# browsers read it (the WHATWG Encoding Standard: "iso-8859-1" and "ascii" are windows-1252).
+_DECLARABLE = frozenset({"cp1250", "cp1251", "cp1252", "cp1253", "cp1254", "cp1255", "cp1256",
+                         "cp1257", "cp1258", "koi8-r", "koi8-u", "cp866", "mac-cyrillic",
+                         "mac-roman", "iso8859-2", "iso8859-4", "iso8859-5", "iso8859-7",
+                         "iso8859-10", "iso8859-13", "iso8859-14", "iso8859-15", "iso8859-16"})
+_AS_BROWSERS_READ = {"latin-1": "cp1252", "iso8859-1": "cp1252", "ascii": "cp1252",
+                     "iso8859-9": "cp1254", "iso8859-11": "cp874"}
+
+
+def _declared(data: bytes) -> str | None:
+    """The text in the code page the file declares, when it names one and the bytes fit it."""
+    m = _DECLARED_CHARSET.search(data[:1024])
+    if m is None:
+        return None
+    try:
+        encoding = codecs.lookup((m.group(1) or m.group(2)).decode("ascii")).name
+    except (LookupError, ValueError):
+        return None
+    encoding = _AS_BROWSERS_READ.get(encoding, encoding)
+    if encoding not in _DECLARABLE:
+        return None
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    return text if _plausible(text) else None
 
 
 def _too_many_controls(data: bytes) -> bool:
@@ -435,12 +471,12 @@ _CP1251_PUNCTUATION = "«»„“”‘’–—…№•·§°±©®\u00a0"
 _NOT_CP1251_TEXT = re.compile(f"[^\x00-\x7f{_CP1251_CYRILLIC}{_CP1251_PUNCTUATION}]")
 
 
-def _cp1251(data: bytes) -> str | None:
-    """Windows-1251 if every non-ASCII character is Russian/Ukrainian or common punctuation,
-    and words do not mix Latin and Cyrillic letters (which is what Latin-1 text looks like
-    when decoded as Windows-1251)."""
+def _cp1251(data: bytes, encoding: str = "cp1251") -> str | None:
+    """Windows-1251 (or ``encoding``) if every non-ASCII character is Russian/Ukrainian or
+    common punctuation, and words do not mix Latin and Cyrillic letters (which is what Latin-1
+    text looks like when decoded as Windows-1251)."""
     try:
-        text = data.decode("cp1251")
+        text = data.decode(encoding)
     except UnicodeDecodeError:
         return None
     if _NOT_CP1251_TEXT.search(text):
@@ -448,6 +484,41 @@ def _cp1251(data: bytes) -> str | None:
     words = [w for w in re.findall(r"[^\W\d_]+", text) if not w.isascii()]
     mixed = sum(1 for w in words if re.search(r"[A-Za-z]", w))
     return text if words and mixed <= 0.1 * len(words) else None
+
+
+def _cyrillic_codepage(data: bytes) -> str | None:
+    """Windows-1251 or KOI8 (KOI8-U, which also reads KOI8-R text), whichever gives words
+    written as words are: KOI8 bytes read as Windows-1251 swap capitals and small letters
+    ("уФБФШС" for "Статья"), and the other way round."""
+    candidates = [t for t in (_cp1251(data), _cp1251(data, "koi8-u")) if t is not None]
+    if not candidates:
+        return None
+    return min(candidates, key=_odd_case_words)       # a tie keeps Windows-1251
+
+
+_ODD_CASE = re.compile(r"[^\W\d_][^\W\d_]*[А-ЯЁІЇЄҐ][^\W\d_]*")   # a capital after a word's first letter
+_CYRILLIC_WORD = re.compile(r"[а-яёіїєґА-ЯЁІЇЄҐ]{2,}")
+
+
+def _odd_case_words(text: str) -> int:
+    return sum(1 for w in _CYRILLIC_WORD.findall(text[:100_000]) if _ODD_CASE.fullmatch(w) and not w.isupper())
+
+
+def _oddities(text: str) -> int:
+    """Signs of text read in the wrong code page: Cyrillic words with capitals inside, words
+    mixing Latin and Cyrillic letters, words mostly of accented Latin letters ("Ñòàòüÿ" is
+    "Статья" in Windows-1251 read as Windows-1252), and C1 control characters."""
+    sample = text[:100_000]
+    words = _WORD.findall(sample)
+    mixed = sum(1 for w in words if not w.isascii() and _LATIN_LETTER.search(w) and _CYRILLIC_LETTER.search(w))
+    accented = sum(1 for w in words if len(w) >= 4 and not w.isascii()
+                   and 2 * sum(1 for c in w if "\u00c0" <= c <= "\u024f") > len(w))
+    controls = sum(1 for c in sample if "\x80" <= c <= "\x9f")
+    return _odd_case_words(sample) + mixed + accented + controls
+
+
+_LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
+_CYRILLIC_LETTER = re.compile(r"[\u0400-\u04ff]")
 
 
 def _latin_codepage(data: bytes) -> str | None:

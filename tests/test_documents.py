@@ -118,6 +118,38 @@ def test_latin_code_page_is_decoded() -> None:
     assert read_document(text.encode("cp1252"), "projet.txt").text == text
 
 
+@pytest.mark.parametrize("encoding", ["koi8-r", "koi8-u"])
+def test_koi8_text_is_detected(encoding: str) -> None:
+    text = RU if encoding == "koi8-r" else UK
+    doc = read_document(("Проект\n" + text + "\n").encode(encoding), "draft.txt")
+    assert doc.text == "Проект\n" + text + "\n"
+
+
+HTML_PAGE = "<html><head>{head}</head><body><h1>{title}</h1><p>{body}</p></body></html>"
+
+
+@pytest.mark.parametrize("head, encoding, title, body", [
+    ('<meta charset="koi8-r">', "koi8-r", "Проект", "Статья 1. Стороны освобождают всех заложников."),
+    ('<meta http-equiv="Content-Type" content="text/html; charset=windows-1251">', "cp1251",
+     "Проєкт", "Стаття 1. Сторони звільняють усіх цивільних."),
+    ("<meta charset='ISO-8859-1'>", "cp1252", "Projet", "Le Comité de Genève veille au cessez-le-feu “sans délai”."),
+    ('<meta charset="windows-1250">', "cp1250", "Návrh", "Článek 1. Strany propustí všechny zajatce."),
+    ('<?xml version="1.0" encoding="koi8-u"?>', "koi8-u", "Проєкт", "Стаття 1. Сторони звільняють усіх цивільних."),
+])
+def test_html_declared_charset_is_used(head: str, encoding: str, title: str, body: str) -> None:
+    data = HTML_PAGE.format(head=head, title=title, body=body).encode(encoding)
+    assert read_document(data, "page.html").text == f"{title}\n\n{body}"
+
+
+@pytest.mark.parametrize("head", ['<meta charset="iso-8859-1">', '<meta charset="utf-8">',
+                                  '<meta charset="unicode_escape">', '<meta charset="rot13">',
+                                  '<meta charset="x-no-such-thing">', '<meta charset="utf-7">'])
+def test_html_wrong_or_unusable_declaration_falls_back_to_detection(head: str) -> None:
+    body = "Стаття 1. Сторони звільняють усіх цивільних заручників."
+    data = HTML_PAGE.format(head=head, title="Проєкт", body=body).encode("cp1251")
+    assert read_document(data, "page.html").text == f"Проєкт\n\n{body}"
+
+
 def test_text_is_nfc_without_control_characters() -> None:
     data = b"Cafe\xcc\x81\x07 and\ttab\x0cnext"
     doc = read_document(data, "draft.md")

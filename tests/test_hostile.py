@@ -529,3 +529,16 @@ def test_limits_can_only_be_tightened_by_replace() -> None:
     tight = replace(Limits(), max_bytes=10)
     assert refusal(b"x" * 11, "small.txt", tight) == (
         "small.txt: the file is 11 bytes; the limit is 10 bytes. Split the draft or raise the limit.")
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(label=st.text(alphabet=st.characters(min_codepoint=0x21, max_codepoint=0x7e), min_size=0, max_size=45),
+       body=st.binary(max_size=300))
+def test_any_declared_charset_is_read_or_refused_with_our_error(label, body) -> None:
+    data = b'<html><head><meta charset="' + label.encode() + b'"></head><body><p>' + body + b"</p></body></html>"
+    try:
+        document = read_document(data, "page.html")
+    except DocumentError as exc:
+        check_message(str(exc))
+    else:
+        assert isinstance(document.text, str)
