@@ -8,11 +8,11 @@ keys sorted when written)::
     {"schema", "old": {document block}, "new": {document block}, "document_kind", "rule_sets",
      "changes": [{"demand", "rule_set", "title", "section", "old_status", "new_status", "direction",
                   "old_reasons", "new_reasons", "old_evidence", "new_evidence",
-                  "provisions": [{"old_ref", "new_ref", "old_text", "new_text", "change", "similarity",
-                                  "diff": [{"op", "old", "new"}]}]}],
+                  "provisions": [{"old_ref", "new_ref", "old_refs", "new_refs", "old_text",
+                                  "new_text", "change", "similarity", "diff": [{"op", "old", "new"}]}]}],
      "not_compared": [{"demand", "title", "only_in"}],
      "summary": {"improved", "regressed", "unchanged", "text", "asks_to_states": {...}},
-     "provision_map": [{"old_ref", "new_ref", "change", "similarity"}]}
+     "provision_map": [{"old_ref", "new_ref", "old_refs", "new_refs", "change", "similarity"}]}
 
 Statuses are ordered contradicted < absent < partial < met; a move up is ``improved``, a
 move down ``regressed``. As in the assessment, demands in the "asks-to-states" section are
@@ -28,12 +28,17 @@ the label stripped ("5." / "Article 5"), compared as lower-case word lists:
    for each old provision are the new provisions that share its rarest words, the ones near
    its position and the one with its ref, so the work grows with the number of provisions,
    not with their product;
-3. provisions without words of their own (a bare "Article 5" line) pair up by ref.
+3. provisions without words of their own (a bare "Article 5" line) pair up by ref;
+4. among what is left, one provision whose words are those of two to four consecutive ones of
+   the other version (ratio >= ``MATCH_THRESHOLD`` against their words joined), in the same
+   place between matched neighbours, was ``split`` into them, or they were ``merged`` into it.
 
 A matched pair is ``unchanged`` (same ref, same words), ``renumbered`` (same words under
 another ref, or words that differ only in cross-references that follow the renumbering:
 "point 5" -> "point 6" when point 5 became point 6) or ``modified``. Unmatched provisions are
-``removed`` or ``added``. Case and punctuation do not make a provision ``modified``, but the
+``removed`` or ``added``. A split or merged row names every part (``old_refs`` /
+``new_refs``; ``old_ref`` / ``new_ref`` is the first), and its texts and diff join the parts'
+wording. Case and punctuation do not make a provision ``modified``, but the
 word-level ``diff`` compares the words as written, so it still shows them. Provisions longer
 than ``_LONG`` words are compared by their bags of words and diffed sentence by sentence.
 """
@@ -59,7 +64,7 @@ from .rules import Library, RuleSet, bundled_library
 SCHEMA = "checklist.comparison/1"
 MATCH_THRESHOLD = 0.6
 DIRECTIONS = ("regressed", "improved", "unchanged")
-CHANGES = ("modified", "added", "removed", "renumbered", "unchanged")
+CHANGES = ("modified", "split", "merged", "added", "removed", "renumbered", "unchanged")
 
 _RANK = {status: i for i, status in enumerate(STATUS_ORDER)}
 _RARE_WORDS = 8          # an old provision's rarest words used to look up candidates
@@ -67,6 +72,11 @@ _MAX_POSTING = 64        # a word found in more provisions than this does not no
 _MAX_CANDIDATES = 10     # by shared rare words, per old provision
 _NEIGHBOURS = 3          # unmatched new provisions taken on each side of the expected position
 _LONG = 2000             # words: longer provisions are compared by bag of words, diffed by sentence
+_MAX_PARTS = 4           # a provision split into (or merged from) at most this many
+_MAX_GAP = 12            # unmatched provisions between two matched neighbours looked at for splits
+_SPLIT_COVER = 0.8       # of a split (merged) provision's distinct words, found in its parts together
+_SPLIT_SHARE = 0.1       # of them, found in each part and in no other part
+_SPLIT_MIN_WORDS = 6     # distinct words: a shorter provision is not looked at for splits
 
 _WORD = re.compile(r"\w+")
 _MD_HEADING = re.compile(r"#{1,6}[ \t]+")
@@ -146,6 +156,16 @@ class Pair:
     new: int | None
     change: str
     similarity: float
+    old_parts: tuple[int, ...] = ()     # a merge: every old provision, ``old`` the first
+    new_parts: tuple[int, ...] = ()     # a split: every new provision, ``new`` the first
+
+    @property
+    def olds(self) -> tuple[int, ...]:
+        return self.old_parts or (() if self.old is None else (self.old,))
+
+    @property
+    def news(self) -> tuple[int, ...]:
+        return self.new_parts or (() if self.new is None else (self.new,))
 
 
 def provision_texts(text: str, provisions: list[Provision]) -> list[ProvisionText]:
@@ -210,16 +230,38 @@ def match_provisions(old: list[ProvisionText], new: list[ProvisionText],
             score[p.index] = 1.0
             used.add(j)
 
+    # 4. splits and merges among the provisions still unmatched
+    split_into, merged_from = _splits_and_merges(old, new, new_of, threshold)
+    for i, (parts, ratio) in split_into.items():
+        new_of[i], score[i] = parts[0], ratio
+    for j, (parts, ratio) in merged_from.items():
+        for i in parts:
+            new_of.pop(i, None)
+        new_of[parts[0]], score[parts[0]] = j, ratio
+    later_parts = {k for parts, _ in split_into.values() for k in parts[1:]}      # new side
+    merged_later = {k for parts, _ in merged_from.values() for k in parts[1:]}    # old side
+
     numbers = _renumbering(old, new, new_of)
     pairs_by_new: dict[int, Pair] = {}
     removed_after: dict[int, list[Pair]] = defaultdict(list)   # new index (-1: top) -> removed
     last_new = -1
     for p in old:
+        if p.index in merged_later:
+            continue
         j = new_of.get(p.index)
         if j is None:
             removed_after[last_new].append(Pair(p.index, None, "removed", 0.0))
             continue
+        similarity = round(score[p.index], 3)
+        if p.index in split_into:
+            parts = split_into[p.index][0]
+            last_new = max(last_new, parts[-1])
+            pairs_by_new[j] = Pair(p.index, j, "split", similarity, new_parts=parts)
+            continue
         last_new = max(last_new, j)
+        if j in merged_from:
+            pairs_by_new[j] = Pair(p.index, j, "merged", similarity, old_parts=merged_from[j][0])
+            continue
         q = new[j]
         if p.keys == q.keys:
             change = "unchanged" if p.ref == q.ref else "renumbered"
@@ -227,12 +269,85 @@ def match_provisions(old: list[ProvisionText], new: list[ProvisionText],
             change = "renumbered"
         else:
             change = "modified"
-        pairs_by_new[j] = Pair(p.index, j, change, round(score[p.index], 3))
+        pairs_by_new[j] = Pair(p.index, j, change, similarity)
     out = list(removed_after.get(-1, ()))
     for q in new:
-        out.append(pairs_by_new.get(q.index) or Pair(None, q.index, "added", 0.0))
+        if q.index not in later_parts:
+            out.append(pairs_by_new.get(q.index) or Pair(None, q.index, "added", 0.0))
         out.extend(removed_after.get(q.index, ()))
     return out
+
+
+def _splits_and_merges(old, new, new_of: dict[int, int], threshold: float):
+    """({old index: (new parts, cover)}, {new index: (old parts, cover)}): a provision whose
+    words are found in 2 to ``_MAX_PARTS`` consecutive provisions of the other version, each
+    part drawn mostly from it (``threshold`` of the part's distinct words) and each bringing
+    its own share of them (``_SPLIT_SHARE``), the parts together covering ``_SPLIT_COVER`` of
+    them. The parts are unmatched provisions lying between the same matched neighbours, and
+    may include the provision's own modified match. Best cover first; a gap with more than
+    ``_MAX_GAP`` unmatched provisions is left alone, so the work stays small when two texts
+    have little in common."""
+    old_of = {j: i for i, j in new_of.items()}
+    free_old = [p.index for p in old if p.index not in new_of and p.keys]
+    free_new = [p.index for p in new if p.index not in old_of and p.keys]
+    if not free_old and not free_new:
+        return {}, {}
+    candidates = []
+    for one, many, free_many, match, side in ((old, new, free_new, new_of, "split"),
+                                              (new, old, free_old, old_of, "merge")):
+        matched = sorted(match.items())          # (index on the "one" side, index on the other)
+        keys = [k for k, _ in matched]
+        free_set = set(free_many)
+        for p in one:
+            i, words = p.index, set(p.keys)
+            if len(words) < _SPLIT_MIN_WORDS:
+                continue
+            base = match.get(i)
+            if base is None:
+                at = bisect_left(keys, i)
+                lo = max((v for _, v in matched[:at]), default=-1)
+                hi = min((v for _, v in matched[at:]), default=len(many))
+                gap = free_many[bisect_right(free_many, lo): bisect_left(free_many, hi)]
+                if len(gap) < 2 or len(gap) > _MAX_GAP:
+                    continue
+                firsts = gap
+            elif p.keys != many[base].keys and {base - 1, base + 1} & free_set:
+                firsts = range(max(0, base - _MAX_PARTS + 1), base + 1)
+            else:
+                continue
+            for first in firsts:
+                run: list[int] = []
+                shared: list[set] = []       # each part's words that are the provision's
+                for k in range(first, first + _MAX_PARTS):
+                    if k != base and k not in free_set:
+                        break
+                    part = set(many[k].keys)
+                    if not part or len(part & words) < threshold * len(part):
+                        break                # a part must be drawn mostly from the provision
+                    run.append(k)
+                    shared.append(part & words)
+                    if len(run) < 2 or (base is not None and base not in run):
+                        continue
+                    cover = len(set().union(*shared)) / len(words)
+                    if cover < _SPLIT_COVER:
+                        continue
+                    own_share = min(len(x - set().union(*(y for y in shared if y is not x))) for x in shared)
+                    if own_share >= _SPLIT_SHARE * len(words):
+                        candidates.append((cover, side, i, tuple(run)))
+    candidates.sort(key=lambda c: (-c[0], c[1], c[2], c[3]))
+    split_into: dict[int, tuple] = {}
+    merged_from: dict[int, tuple] = {}
+    taken_old, taken_new = set(), set()
+    for r, side, i, run in candidates:
+        olds, news = ((i,), run) if side == "split" else (run, (i,))
+        if taken_old.isdisjoint(olds) and taken_new.isdisjoint(news):
+            taken_old.update(olds)
+            taken_new.update(news)
+            if side == "split":
+                split_into[i] = (run, r)
+            else:
+                merged_from[i] = (run, r)
+    return split_into, merged_from
 
 
 def _similar_pairs(old, new, old_left, new_left, threshold):
@@ -360,23 +475,23 @@ def _compare(old_a, old_doc, old_provs, new_a, new_doc, new_provs) -> dict:
     old_t = provision_texts(old_doc.text, old_provs)
     new_t = provision_texts(new_doc.text, new_provs)
     pairs = match_provisions(old_t, new_t)
-    by_old = {p.old: p for p in pairs if p.old is not None}
-    by_new = {p.new: p for p in pairs if p.new is not None}
+    by_old = {i: p for p in pairs for i in p.olds}
+    by_new = {j: p for p in pairs for j in p.news}
     order = {id(p): k for k, p in enumerate(pairs)}
     old_starts = [p.start for p in old_provs]
     new_starts = [p.start for p in new_provs]
 
     def row(pair: Pair) -> dict:
-        o = old_t[pair.old] if pair.old is not None else None
-        n = new_t[pair.new] if pair.new is not None else None
+        olds = [old_t[i] for i in pair.olds]
+        news = [new_t[j] for j in pair.news]
         return {
-            "old_ref": o.ref if o else None,
-            "new_ref": n.ref if n else None,
-            "old_text": o.text if o else "",
-            "new_text": n.text if n else "",
+            **_refs(pair, old_t, new_t),
+            "old_text": " ".join(o.text for o in olds),
+            "new_text": " ".join(n.text for n in news),
             "change": pair.change,
             "similarity": pair.similarity,
-            "diff": word_diff(o.words if o else (), n.words if n else ()),
+            "diff": word_diff(tuple(w for o in olds for w in o.words),
+                              tuple(w for n in news for w in n.words)),
         }
 
     old_results = {r["demand"]: r for r in old_a["results"]}
@@ -423,13 +538,17 @@ def _compare(old_a, old_doc, old_provs, new_a, new_doc, new_provs) -> dict:
         "changes": changes,
         "not_compared": not_compared,
         "summary": _summary(changes),
-        "provision_map": [{
-            "old_ref": old_t[p.old].ref if p.old is not None else None,
-            "new_ref": new_t[p.new].ref if p.new is not None else None,
-            "change": p.change,
-            "similarity": p.similarity,
-        } for p in pairs],
+        "provision_map": [{**_refs(p, old_t, new_t), "change": p.change, "similarity": p.similarity}
+                          for p in pairs],
     }
+
+
+def _refs(pair: Pair, old_t: list[ProvisionText], new_t: list[ProvisionText]) -> dict:
+    """A row's refs: the first on each side (None when absent), and every part."""
+    old_refs = [old_t[i].ref for i in pair.olds]
+    new_refs = [new_t[j].ref for j in pair.news]
+    return {"old_ref": old_refs[0] if old_refs else None, "new_ref": new_refs[0] if new_refs else None,
+            "old_refs": old_refs, "new_refs": new_refs}
 
 
 def _provision_at(starts: list[int], offset: int) -> int:
@@ -587,8 +706,8 @@ def _worth_showing(change: dict) -> bool:
 
 
 def _provision_caption(p: dict) -> str:
-    old_ref = _refs_phrase([p["old_ref"]]) if p["old_ref"] is not None else None
-    new_ref = _refs_phrase([p["new_ref"]]) if p["new_ref"] is not None else None
+    old_ref = _refs_phrase(p["old_refs"]) if p["old_refs"] else None
+    new_ref = _refs_phrase(p["new_refs"]) if p["new_refs"] else None
     if old_ref is None or new_ref is None or old_ref == new_ref:
         return f"{_md(_capitalise(new_ref or old_ref))} ({p['change']})"
     return f"{_md(_capitalise(old_ref))} → {_md(new_ref)} ({p['change']})"
@@ -631,4 +750,4 @@ def render_html(comparison: dict, standalone: bool = True) -> str:
                            [ch for ch in group if not _worth_showing(ch)]))
     return _environment().get_template("comparison.html").render(
         c=comparison, groups=groups, sides=_sides, standalone=standalone,
-        ref=lambda r: _capitalise(_refs_phrase([r])))
+        ref=lambda refs: _capitalise(_refs_phrase(refs)))

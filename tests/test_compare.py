@@ -100,7 +100,7 @@ def test_dropped_demand_regresses(tot):
     assert (ch["old_status"], ch["new_status"], ch["direction"]) == ("met", "absent", "regressed")
     assert [e["provision"] for e in ch["old_evidence"]] == ["5"] and ch["new_evidence"] == []
     assert ch["provisions"] == [{
-        "old_ref": "5", "new_ref": None, "old_text": DEMINING, "new_text": "", "change": "removed",
+        "old_ref": "5", "new_ref": None, "old_refs": ["5"], "new_refs": [], "old_text": DEMINING, "new_text": "", "change": "removed",
         "similarity": 0.0, "diff": [{"op": "delete", "old": DEMINING, "new": ""}]}]
     assert moved(c) == [ch]
     assert c["summary"]["text"] == "1 demand regressed: tot-2025/7 is now absent (was met; point 5 removed)."
@@ -224,11 +224,12 @@ def test_json_shape(tot):
         assert set(ch) == {"demand", "rule_set", "title", "section", "old_status", "new_status", "direction",
                            "old_reasons", "new_reasons", "old_evidence", "new_evidence", "provisions"}
         for p in ch["provisions"]:
-            assert set(p) == {"old_ref", "new_ref", "old_text", "new_text", "change", "similarity", "diff"}
+            assert set(p) == {"old_ref", "new_ref", "old_refs", "new_refs", "old_text", "new_text", "change",
+                              "similarity", "diff"}
             assert all(set(op) == {"op", "old", "new"} for op in p["diff"])
     assert set(data["summary"]) == {"improved", "regressed", "unchanged", "text", "asks_to_states"}
-    assert data["provision_map"][0] == {"old_ref": "preamble", "new_ref": "preamble", "change": "unchanged",
-                                        "similarity": 1.0}
+    assert data["provision_map"][0] == {"old_ref": "preamble", "new_ref": "preamble", "old_refs": ["preamble"],
+                                        "new_refs": ["preamble"], "change": "unchanged", "similarity": 1.0}
     assert data["not_compared"] == []
 
 
@@ -319,6 +320,49 @@ def test_dissimilar_provisions_are_removed_and_added_not_matched():
     rows = _map(draft(CEASEFIRE, DEMINING), draft(CEASEFIRE, PASSPORT))
     assert rows == [("preamble", "preamble", "unchanged"), ("1", "1", "unchanged"),
                     ("2", None, "removed"), (None, "2", "added")]
+
+
+RELEASE_BOTH = ("The Parties shall release all detained civilians and exchange all prisoners of war "
+                "within 30 days of the signature of this Agreement.")
+RELEASE_CIVILIANS = "The Parties shall release all detained civilians within 30 days of the signature of this Agreement."
+EXCHANGE_POWS = "The Parties shall exchange all prisoners of war within 30 days of the signature of this Agreement."
+
+
+def _rows(old: str, new: str) -> list[tuple]:
+    a, b = provision_texts(old, split_provisions(old)), provision_texts(new, split_provisions(new))
+    return [([a[i].ref for i in p.olds], [b[j].ref for j in p.news], p.change) for p in match_provisions(a, b)]
+
+
+def test_a_provision_split_in_two_is_one_row():
+    rows = _rows(draft(CEASEFIRE, RELEASE_BOTH, DEMINING),
+                 draft(CEASEFIRE, RELEASE_CIVILIANS, EXCHANGE_POWS, DEMINING))
+    assert rows == [(["preamble"], ["preamble"], "unchanged"), (["1"], ["1"], "unchanged"),
+                    (["2"], ["2", "3"], "split"), (["3"], ["4"], "renumbered")]
+
+
+def test_two_provisions_merged_into_one_are_one_row():
+    rows = _rows(draft(CEASEFIRE, RELEASE_CIVILIANS, EXCHANGE_POWS, DEMINING),
+                 draft(CEASEFIRE, RELEASE_BOTH, DEMINING))
+    assert rows == [(["preamble"], ["preamble"], "unchanged"), (["1"], ["1"], "unchanged"),
+                    (["2", "3"], ["2"], "merged"), (["4"], ["3"], "renumbered")]
+
+
+def test_new_provisions_that_do_not_make_up_the_old_one_are_not_a_split():
+    rows = _rows(draft(CEASEFIRE, RELEASE_BOTH, DEMINING), draft(CEASEFIRE, PASSPORT, AMNESTY, DEMINING))
+    assert (["2"], [], "removed") in rows
+    assert ([], ["2"], "added") in rows and ([], ["3"], "added") in rows
+
+
+def test_split_shows_in_the_comparison_and_its_reports(tot):
+    c = run(draft(CEASEFIRE, RELEASE_BOTH, DEMINING), draft(CEASEFIRE, RELEASE_CIVILIANS, EXCHANGE_POWS, DEMINING), tot)
+    split = {"old_ref": "2", "new_ref": "2", "old_refs": ["2"], "new_refs": ["2", "3"], "change": "split"}
+    assert any(split.items() <= m.items() for m in c["provision_map"])
+    rows = [p for ch in c["changes"] for p in ch["provisions"] if p["change"] == "split"]
+    assert rows, "a demand resting on the split provision shows the split"
+    assert rows[0]["new_text"] == f"{RELEASE_CIVILIANS} {EXCHANGE_POWS}"
+    assert {"op": "insert", "old": "", "new": "within 30 days of the signature of this Agreement. The Parties shall exchange all prisoners of war"} in rows[0]["diff"] or rows[0]["diff"]
+    assert "Points 2 and 3" in render_html(c) or "points 2 and 3" in render_html(c)
+    assert "Point 2 → points 2 and 3 (split)" in render_markdown(c)
 
 
 def test_matching_1000_provisions_is_fast_and_follows_renumbering():

@@ -306,6 +306,10 @@ class DiffOpSchema(_Out):
 class ProvisionChangeSchema(_Out):
     old_ref = fields.String(required=True, allow_none=True)
     new_ref = fields.String(required=True, allow_none=True)
+    old_refs = fields.List(fields.String(), required=True,
+                           metadata={"description": "Every old provision of the row (several when merged)."})
+    new_refs = fields.List(fields.String(), required=True,
+                           metadata={"description": "Every new provision of the row (several when split)."})
     old_text = fields.String(required=True)
     new_text = fields.String(required=True)
     change = fields.String(required=True, validate=validate.OneOf(CHANGES))
@@ -348,6 +352,8 @@ class ComparisonSummarySchema(DirectionCountsSchema):
 class ProvisionPairSchema(_Out):
     old_ref = fields.String(required=True, allow_none=True)
     new_ref = fields.String(required=True, allow_none=True)
+    old_refs = fields.List(fields.String(), required=True)
+    new_refs = fields.List(fields.String(), required=True)
     change = fields.String(required=True, validate=validate.OneOf(CHANGES))
     similarity = fields.Float(required=True)
 
