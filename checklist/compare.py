@@ -7,7 +7,7 @@ keys sorted when written)::
 
     {"schema", "old": {document block}, "new": {document block}, "document_kind", "rule_sets",
      "changes": [{"demand", "rule_set", "title", "section", "old_status", "new_status", "direction",
-                  "old_reasons", "new_reasons", "old_evidence", "new_evidence",
+                  "old_review", "new_review", "old_reasons", "new_reasons", "old_evidence", "new_evidence",
                   "provisions": [{"old_ref", "new_ref", "old_refs", "new_refs", "old_text",
                                   "new_text", "change", "similarity", "diff": [{"op", "old", "new"}]}]}],
      "not_compared": [{"demand", "title", "only_in"}],
@@ -15,7 +15,10 @@ keys sorted when written)::
      "provision_map": [{"old_ref", "new_ref", "old_refs", "new_refs", "change", "similarity"}]}
 
 Statuses are ordered contradicted < absent < partial < met; a move up is ``improved``, a
-move down ``regressed``. As in the assessment, demands in the "asks-to-states" section are
+move down ``regressed``. The statuses compared are the engine's, read from both texts alike;
+where a person reviewed a demand on a stored version, ``old_review`` / ``new_review`` give that
+review (``{"status", "reviewer", "needs_rereview"}``, else None) beside it, so a stale review
+never hides what the new wording does. As in the assessment, demands in the "asks-to-states" section are
 listed but counted apart.
 
 How provisions are matched
@@ -508,16 +511,20 @@ def _compare(old_a, old_doc, old_provs, new_a, new_doc, new_provs) -> dict:
         for ev in new_r["evidence"]:
             pair = by_new[_provision_at(new_starts, ev["start"])]
             relevant[id(pair)] = pair
-        old_rank, new_rank = _RANK[old_r["status"]], _RANK[new_r["status"]]
+        old_status = old_r.get("machine_status", old_r["status"])
+        new_status = new_r.get("machine_status", new_r["status"])
+        old_rank, new_rank = _RANK[old_status], _RANK[new_status]
         changes.append({
             "demand": new_r["demand"],
             "rule_set": new_r["rule_set"],
             "title": new_r["title"],
             "section": new_r.get("section", "gaps"),
-            "old_status": old_r["status"],
-            "new_status": new_r["status"],
+            "old_status": old_status,
+            "new_status": new_status,
             "direction": ("improved" if new_rank > old_rank else
                           "regressed" if new_rank < old_rank else "unchanged"),
+            "old_review": _review_mark(old_r),
+            "new_review": _review_mark(new_r),
             "old_reasons": copy.deepcopy(old_r["reasons"]),
             "new_reasons": copy.deepcopy(new_r["reasons"]),
             "old_evidence": copy.deepcopy(old_r["evidence"]),
@@ -549,6 +556,15 @@ def _refs(pair: Pair, old_t: list[ProvisionText], new_t: list[ProvisionText]) ->
     new_refs = [new_t[j].ref for j in pair.news]
     return {"old_ref": old_refs[0] if old_refs else None, "new_ref": new_refs[0] if new_refs else None,
             "old_refs": old_refs, "new_refs": new_refs}
+
+
+def _review_mark(result: dict) -> dict | None:
+    """A stored result's current review, as the comparison shows it beside the engine's status."""
+    review = result.get("review")
+    if not review:
+        return None
+    return {"status": review["status"], "reviewer": review.get("reviewer") or "",
+            "needs_rereview": bool(review.get("needs_rereview"))}
 
 
 def _provision_at(starts: list[int], offset: int) -> int:
@@ -680,6 +696,8 @@ def render_markdown(comparison: dict) -> str:
             lines.append(f"### {_MD_SIGN[direction]} {_md(ch['demand'])}: {_md(ch['title'])} — "
                          f"{ch['old_status']} → **{ch['new_status']}**")
             lines.append("")
+            if review_note(ch):
+                lines += [f"*{_md(review_note(ch))}*", ""]
             for reason in ch["new_reasons"]:
                 lines.append(f"- {_md(reason['text'])}")
             if ch["new_reasons"]:
@@ -689,7 +707,8 @@ def render_markdown(comparison: dict) -> str:
                           f"- old: {_md_diff(p['diff'], 'old')}",
                           f"- new: {_md_diff(p['diff'], 'new')}", ""]
         if quiet:
-            lines += [f"- {_md(ch['demand'])}: {_md(ch['title'])} — {ch['new_status']}" for ch in quiet]
+            lines += [f"- {_md(ch['demand'])}: {_md(ch['title'])} — {ch['new_status']}"
+                      + (f" ({_md(review_note(ch))})" if review_note(ch) else "") for ch in quiet]
             lines.append("")
     if c.get("not_compared"):
         lines += ["## Not compared", ""]
@@ -697,6 +716,20 @@ def render_markdown(comparison: dict) -> str:
             lines.append(f"- {_md(nc['demand'])}: {_md(nc['title'])} (only in the {nc['only_in']} assessment)")
         lines.append("")
     return "\n".join(lines)
+
+
+def review_note(change: dict) -> str:
+    """One sentence on the reviews beside a demand's change, or "" when neither version has one."""
+    parts = []
+    for side in ("old", "new"):
+        review = change.get(f"{side}_review")
+        if review:
+            by = f" by {review['reviewer']}" if review["reviewer"] else ""
+            again = ", to be reviewed again" if review["needs_rereview"] else ""
+            parts.append(f"the {side} version as {review['status']}{by}{again}")
+    if not parts:
+        return ""
+    return f"Reviewed: {'; '.join(parts)}. The statuses compared are the engine's."
 
 
 def _worth_showing(change: dict) -> bool:
@@ -749,5 +782,5 @@ def render_html(comparison: dict, standalone: bool = True) -> str:
             groups.append((d, [ch for ch in group if _worth_showing(ch)],
                            [ch for ch in group if not _worth_showing(ch)]))
     return _environment().get_template("comparison.html").render(
-        c=comparison, groups=groups, sides=_sides, standalone=standalone,
+        c=comparison, groups=groups, sides=_sides, standalone=standalone, review_note=review_note,
         ref=lambda refs: _capitalise(_refs_phrase(refs)))

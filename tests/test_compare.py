@@ -222,7 +222,9 @@ def test_json_shape(tot):
     assert [ch["demand"] for ch in data["changes"]] == [d.id for d in tot[0].demands]
     for ch in data["changes"]:
         assert set(ch) == {"demand", "rule_set", "title", "section", "old_status", "new_status", "direction",
-                           "old_reasons", "new_reasons", "old_evidence", "new_evidence", "provisions"}
+                           "old_review", "new_review", "old_reasons", "new_reasons", "old_evidence",
+                           "new_evidence", "provisions"}
+        assert ch["old_review"] is None and ch["new_review"] is None
         for p in ch["provisions"]:
             assert set(p) == {"old_ref", "new_ref", "old_refs", "new_refs", "old_text", "new_text", "change",
                               "similarity", "diff"}
@@ -404,3 +406,12 @@ def test_long_provisions_are_aligned_by_sentence_then_by_word():
     assert ops[1] == {"op": "replace", "old": "lists", "new": "closes"}
     assert " ".join(filter(None, (op["old"] for op in ops))) == " ".join(old_words)
     assert " ".join(filter(None, (op["new"] for op in ops))) == " ".join(new_words)
+
+
+def test_review_note_in_markdown_and_html():
+    from checklist.compare import review_note
+    change = {"old_review": {"status": "absent", "reviewer": "O. Koval", "needs_rereview": False},
+              "new_review": {"status": "partial", "reviewer": "", "needs_rereview": True}}
+    assert review_note(change) == ("Reviewed: the old version as absent by O. Koval; the new version as partial, "
+                                   "to be reviewed again. The statuses compared are the engine's.")
+    assert review_note({"old_review": None, "new_review": None}) == ""

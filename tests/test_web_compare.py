@@ -47,6 +47,21 @@ def test_compare_two_stored_assessments(client, two, spec):
     assert change["provisions"][0]["change"] == "modified"
 
 
+def test_reviews_are_shown_beside_the_engines_statuses(client, two, spec):
+    assert client.post(f"/api/v1/assessments/{two[0]}/reviews", json={
+        "demand": "tot-2025/1", "status": "partial", "reviewer": "O. Koval",
+        "reason": "The release is tied to an exchange elsewhere."}).status_code == 201
+    r = client.post("/api/v1/compare", json={"old_assessment_id": two[0], "new_assessment_id": two[1]})
+    check(spec, "/compare", "post", r)
+    change = next(c for c in r.get_json()["changes"] if c["demand"] == "tot-2025/1")
+    assert (change["old_status"], change["new_status"], change["direction"]) == ("met", "partial", "regressed")
+    assert change["old_review"] == {"status": "partial", "reviewer": "O. Koval", "needs_rereview": False}
+    assert change["new_review"] is None
+    assert r.get_json()["summary"]["text"] == SENTENCE
+    page = client.get(f"/compare?old={two[0]}&new={two[1]}").get_data(as_text=True)
+    assert "Reviewed: the old version as partial by O. Koval. The statuses compared are the engine&#39;s." in page
+
+
 def test_compare_two_texts_stores_nothing(client, app, draft_text, spec):
     r = client.post("/api/v1/compare", json={"old_text": draft_text, "new_text": draft_text.replace(RELEASE, WEAKER),
                                              "rule_sets": ["tot-2025"]})
@@ -133,6 +148,8 @@ def test_new_version_on_the_compare_page_is_stored_with_reviews_carried(client, 
     assert r.status_code == 303 and r.headers["Location"] == "/compare?old=2&new=3"
     html = client.get(r.headers["Location"]).get_data(as_text=True)
     assert "No demand changed status" in html
+    assert ("Reviewed: the old version as absent by O. Koval; the new version as absent by O. Koval. "
+            "The statuses compared are the engine&#39;s.") in html
     body = client.get("/api/v1/assessments/3").get_json()
     x = next(r for r in body["results"] if r["demand"] == "tot-2025/1")
     assert (x["status"], x["machine_status"], x["review"]["needs_rereview"]) == ("absent", "partial", False)

@@ -15,7 +15,7 @@ COMPONENTS = (
     schemas.RuleSetSchema, schemas.RuleSetListSchema, schemas.ErrorSchema,
     schemas.ReliedOnSchema, schemas.CurrentReviewSchema, schemas.AuditEntrySchema,
     schemas.ReviewRequestSchema, schemas.ReviewSchema, schemas.ReviewListSchema,
-    schemas.CompareRequestSchema, schemas.DiffOpSchema, schemas.ProvisionChangeSchema,
+    schemas.CompareRequestSchema, schemas.DiffOpSchema, schemas.ProvisionChangeSchema, schemas.ReviewMarkSchema,
     schemas.DemandChangeSchema, schemas.NotComparedSchema, schemas.DirectionCountsSchema,
     schemas.ComparisonSummarySchema, schemas.ProvisionPairSchema, schemas.ComparisonSchema,
 )

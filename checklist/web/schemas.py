@@ -317,6 +317,12 @@ class ProvisionChangeSchema(_Out):
     diff = fields.List(fields.Nested(DiffOpSchema), required=True)
 
 
+class ReviewMarkSchema(_Out):
+    status = fields.String(required=True, validate=validate.OneOf(STATUS_ORDER))
+    reviewer = fields.String(required=True)
+    needs_rereview = fields.Boolean(required=True)
+
+
 class DemandChangeSchema(_Out):
     demand = fields.String(required=True)
     rule_set = fields.String(required=True)
@@ -325,6 +331,10 @@ class DemandChangeSchema(_Out):
     old_status = fields.String(required=True, validate=validate.OneOf(STATUS_ORDER))
     new_status = fields.String(required=True, validate=validate.OneOf(STATUS_ORDER))
     direction = fields.String(required=True, validate=validate.OneOf(DIRECTIONS))
+    old_review = fields.Nested(ReviewMarkSchema, required=True, allow_none=True,
+                               metadata={"description": "A person's review of the demand on the old version, if any; "
+                                                        "old_status stays the engine's."})
+    new_review = fields.Nested(ReviewMarkSchema, required=True, allow_none=True)
     old_reasons = fields.List(fields.Nested(ReasonSchema), required=True)
     new_reasons = fields.List(fields.Nested(ReasonSchema), required=True)
     old_evidence = fields.List(fields.Nested(EvidenceSchema), required=True)

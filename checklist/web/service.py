@@ -165,9 +165,9 @@ def compare_stored(old_id: int, new_id: int, new: tuple[dict, Document] | None =
     old_row, old_doc = load(old_id)
     if new is None:
         new_row, new_doc = load(new_id)
-        new = (new_row["result"], stored_document(new_doc))
-    try:
-        return comparing.compare_assessments(old_row["result"], stored_document(old_doc), *new)
+        new = (reviewed(new_row), stored_document(new_doc))
+    try:   # the engine's statuses are compared; reviews are shown beside them
+        return comparing.compare_assessments(reviewed(old_row), stored_document(old_doc), *new)
     except ValueError as exc:
         fail(422, str(exc))
 
