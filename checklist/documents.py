@@ -1169,11 +1169,13 @@ def _word_number(number: int, fmt: str) -> str:
 
 
 def _read_pdf(data: bytes, name: str, limits: Limits) -> tuple[str, tuple[PageSpan, ...]]:
-    """Text of a PDF, pages joined by a blank line, with the span of each page."""
+    """Text of a PDF, with the span of each page. Running headers and footers and page numbers
+    are dropped; pages are joined by a blank line, or by a line break where a paragraph runs on
+    to the next page."""
     if b"%%EOF" not in data.rstrip(b"\x00\t\n\r\x0c ")[-1024:]:
         raise _pdf_damaged(name)   # readers require %%EOF in the last 1024 bytes
     raw_pages = _pdf_page_texts(data, name, limits)
-    pages = [_tidy_pdf_page(t) for t in raw_pages]
+    pages = _without_running_lines([_tidy_pdf_page(t) for t in raw_pages])
     vocabulary = _Vocabulary.of(pages)
     pages = [_rejoin_words(t, vocabulary) for t in pages]
     text, spans = _join_pages(pages)
@@ -1233,13 +1235,60 @@ _PDFIUM_HYPHEN = re.compile(r"[\ufffe\x02][ \t]*(?:\r\n|\r|\n)?")
 
 
 def _join_pages(pages: list[str]) -> tuple[str, tuple[PageSpan, ...]]:
-    """Pages joined by "\\n\\n"; each span covers its page and the separator after it."""
-    spans, start = [], 0
+    """Pages joined by "\\n\\n", or by "\\n" where a sentence runs on (the page ends without
+    closing punctuation and the next begins with a small letter); each span covers its page and
+    the separator after it."""
+    spans, start, parts = [], 0, []
     for number, page in enumerate(pages, 1):
-        end = start + len(page) + (2 if number < len(pages) else 0)
+        separator = ""
+        if number < len(pages):
+            following = pages[number].lstrip()
+            runs_on = (page.rstrip()[-1:] not in _PAGE_END and following[:1].islower())
+            separator = "\n" if runs_on else "\n\n"
+        parts += [page, separator]
+        end = start + len(page) + len(separator)
         spans.append(PageSpan(number, start, end))
         start = end
-    return "\n\n".join(pages), tuple(spans)
+    return "".join(parts), tuple(spans)
+
+
+_PAGE_END = frozenset(".;:!?)]»”\"'")   # and "" (an empty page): a paragraph ends with the page
+
+
+# A page number on a line of its own: "3", "- 3 -", "Page 3", "Page 3 of 12", "3/12", "Стор. 3".
+_PAGE_NUMBER = re.compile(
+    r"(?:(?:page|p\.|pg\.?|стор(?:інка)?\.?|стр(?:аница)?\.?|с\.)\s*)?[-–—(]?\s*\d{1,4}\s*[-–—)]?"
+    r"(?:\s*(?:of|/|из|з|із)\s*\d{1,4})?", re.IGNORECASE)
+_RUNNING_LINES = 3          # lines at the top and at the bottom of a page looked at
+_RUNNING_CHARS = 120        # a running header or footer is no longer than this
+_DIGITS = re.compile(r"\d+")
+
+
+def _without_running_lines(pages: list[str]) -> list[str]:
+    """Pages without their running headers and footers: among the first and last few lines of
+    each page, a page number on a line of its own ("3", "- 3 -", "Page 3 of 12") when half of
+    the pages, two or more, have one, and a line without digits (a running title, "DRAFT -
+    CONFIDENTIAL") that stands there on half of the pages, two or more. A line with other
+    digits ("Article 5" at the top of a page) is text, and a page is never emptied."""
+    def edges(lines: list[str]) -> list[int]:
+        filled = [k for k, line in enumerate(lines) if line.strip()]
+        return sorted(set(filled[:_RUNNING_LINES] + filled[-_RUNNING_LINES:]))
+
+    split = [page.split("\n") for page in pages]
+    seen: Counter = Counter()
+    for lines in split:
+        seen.update({" ".join(lines[k].split()) for k in edges(lines)
+                     if not _DIGITS.search(lines[k]) and len(lines[k]) <= _RUNNING_CHARS})
+    repeated = {line for line, count in seen.items() if count >= max(2, len(pages) / 2)}
+    numbered = [{k for k in edges(lines) if _PAGE_NUMBER.fullmatch(lines[k].strip())} for lines in split]
+    if sum(1 for n in numbered if n) < max(2, len(pages) / 2):
+        numbered = [set() for _ in split]    # a number here and there is text (a table's cell)
+    out = []
+    for page, lines, numbers in zip(pages, split, numbered):
+        drop = numbers | {k for k in edges(lines) if " ".join(lines[k].split()) in repeated}
+        kept = "\n".join(line for k, line in enumerate(lines) if k not in drop).strip("\n")
+        out.append(kept if drop and kept.strip() else page)    # a page is never emptied
+    return out
 
 
 # Whole words only (look-behind, possessive): linear time even on a page of one long "word".

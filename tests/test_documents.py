@@ -31,7 +31,7 @@ from checklist.documents import (
     read_file,
 )
 from checklist.errors import DocumentError
-from checklist.provisions import split_provisions
+from checklist.provisions import split_provisions, split_sentences
 from helpers import zip_of
 
 UK = "Сторони звільняють усіх утримуваних осіб, включно з цивільними, протягом 30 днів."
@@ -272,6 +272,53 @@ def test_pdf_pages_without_text_are_listed(three_pages: bytes) -> None:
     assert doc.pages_without_text() == [2, 5]
     assert doc.page_at(doc.text.index("detained persons")) == 3
     assert document_from_text("Article 1. Text.").pages_without_text() == []
+
+
+RUNNING = ("@page { margin: 2cm 1cm; @top-center { content: 'DRAFT - CONFIDENTIAL' } "
+           "@bottom-center { content: 'Page ' counter(page) ' of ' counter(pages) } }")
+SESSIONS = " ".join(f"The Joint Commission shall meet in session {i} to review the schedule." for i in range(1, 25))
+RELEASE_ACROSS = ("The Parties shall release all civilians detained in connection with the conflict, without "
+                  "any conditions and without exchange, within thirty days of the signature of this Agreement, "
+                  "and shall inform their families.")
+
+
+def test_pdf_running_header_footer_and_page_numbers_are_dropped() -> None:
+    pdf = pdf_from_html(f"<p>Article 1</p><p>{SESSIONS}</p><p>Article 2</p><p>{RELEASE_ACROSS}</p>"
+                        f"<p>Article 3</p><p>{SESSIONS}</p>", RUNNING)
+    doc = read_document(pdf, "draft.pdf")
+    assert len(doc.pages) >= 4
+    assert "DRAFT" not in doc.text and "Page " not in doc.text
+    assert [p.ref for p in split_provisions(doc.text) if p.ref.startswith("Article")] == [
+        "Article 1", "Article 2", "Article 3"]
+    assert doc.pages[0].start == 0 and doc.pages[-1].end == len(doc.text)
+    assert all(a.end == b.start for a, b in zip(doc.pages, doc.pages[1:]))
+
+
+def test_pdf_sentence_running_on_to_the_next_page_stays_one_sentence() -> None:
+    for lines in range(4, 60):      # as much text before it as makes the sentence cross a page
+        fill = "<p>" + " ".join(["The Joint Commission shall meet monthly."] * lines) + "</p>"
+        pdf = pdf_from_html(f"<p>Article 1</p>{fill}<p>Article 2</p><p>{RELEASE_ACROSS}</p>", RUNNING)
+        doc = read_document(pdf, "draft.pdf")
+        start = doc.text.index("The Parties shall release")
+        end = doc.text.index("inform their families.") + len("inform their families.")
+        if doc.page_at(start) != doc.page_at(end - 1) and doc.text.count("\n", start, end) >= 2:
+            break
+    else:
+        pytest.fail("no layout made the sentence cross a page")
+    assert "DRAFT" not in doc.text and "Page " not in doc.text
+    article = next(p for p in split_provisions(doc.text) if p.ref == "Article 2")
+    spans = split_sentences(doc.text, article.start, article.end)
+    assert any(s <= start and end <= e for s, e in spans), spans     # one sentence, not two
+    assert " ".join(doc.text[start:end].split()) == RELEASE_ACROSS
+
+
+def test_pdf_headings_at_the_top_of_pages_and_a_lone_number_are_kept() -> None:
+    body = "".join(f"<p class='{'break' if i > 1 else ''}'>Article {i}</p><p>The Parties shall meet in "
+                   f"round {i}.</p>" for i in range(1, 5))
+    doc = read_document(pdf_from_html(body + "<p>Total rounds:</p><p>4</p>"), "draft.pdf")
+    assert [p.ref for p in split_provisions(doc.text) if p.ref.startswith("Article")] == [
+        "Article 1", "Article 2", "Article 3", "Article 4"]
+    assert doc.text.rstrip().endswith("Total rounds:\n4")
 
 
 def test_pdf_hyphenation_is_undone() -> None:
