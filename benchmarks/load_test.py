@@ -17,7 +17,8 @@ and reads every returned id back with ``GET /api/v1/assessments/<id>``.
 
 The crash test repeats the load on the faster worker class and sends SIGKILL to one gunicorn
 worker (a child of the master holding a client connection) a third of the way in, or to
-``--kills K`` workers one after another; gunicorn respawns each. It passes when no assessment
+``--kills K`` workers one after another; gunicorn respawns each. The worker is stopped
+(SIGSTOP) just before, so that the connections it holds when it dies can be counted exactly. It passes when no assessment
 is half-written and the client saw at most the requests the killed workers held fail.
 
 The profile times the same drafts in-process: the engine alone, and the whole request through
@@ -142,6 +143,20 @@ def busy_seconds() -> float:
     values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
     idle = values[3] + (values[4] if len(values) > 4 else 0)          # idle + iowait
     return (sum(values[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def stopped(pid: int, timeout: float = 1.0) -> bool:
+    """Wait (bounded) until process ``pid`` is in the stopped state after a SIGSTOP."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            return False
+        if stat.rsplit(")", 1)[1].split()[0] in ("T", "t"):
+            return True
+        time.sleep(0.0005)
+    return False
 
 
 def connections(pid: int, port: int) -> int:
@@ -527,6 +542,10 @@ def kill_workers(server: Server, load: Load, n: int, count: int, kills: list[dic
             return
         before = set(server.worker_pids())      # taken first: the replacement can come within ms
         with load.lock:             # nothing starts or finishes on the client side meanwhile
+            # Stopped first, the worker can accept no connection between the count and the kill
+            # (counted while it ran, it could take one from the listen queue in between).
+            os.kill(victim, signal.SIGSTOP)
+            stopped(victim)
             held = connections(victim, server.port)
             os.kill(victim, signal.SIGKILL)
             kill.update(pid=victim, held=held, at=time.perf_counter(), done=load.done,
