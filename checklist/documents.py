@@ -1259,6 +1259,10 @@ _PAGE_END = frozenset(".;:!?)]»”\"'")   # and "" (an empty page): a paragraph
 _PAGE_NUMBER = re.compile(
     r"(?:(?:page|p\.|pg\.?|стор(?:інка)?\.?|стр(?:аница)?\.?|с\.)\s*)?[-–—(]?\s*\d{1,4}\s*[-–—)]?"
     r"(?:\s*(?:of|/|из|з|із)\s*\d{1,4})?", re.IGNORECASE)
+# A page number inside a longer running line: "Assessed 23 May · page 4 of 33", "Draft - 4 -".
+_PAGE_NUMBER_IN_LINE = re.compile(
+    r"\b(?:page|p\.|pg\.?|стор(?:інка)?\.?|стр(?:аница)?\.?)\s*\d{1,4}(?:\s*(?:of|/|из|з|із)\s*\d{1,4})?"
+    r"|[-–—]\s*\d{1,4}\s*[-–—]|\b\d{1,4}\s*/\s*\d{1,4}\b", re.IGNORECASE)
 _RUNNING_LINES = 3          # lines at the top and at the bottom of a page looked at
 _RUNNING_CHARS = 120        # a running header or footer is no longer than this
 _DIGITS = re.compile(r"\d+")
@@ -1267,25 +1271,35 @@ _DIGITS = re.compile(r"\d+")
 def _without_running_lines(pages: list[str]) -> list[str]:
     """Pages without their running headers and footers: among the first and last few lines of
     each page, a page number on a line of its own ("3", "- 3 -", "Page 3 of 12") when half of
-    the pages, two or more, have one, and a line without digits (a running title, "DRAFT -
-    CONFIDENTIAL") that stands there on half of the pages, two or more. A line with other
-    digits ("Article 5" at the top of a page) is text, and a page is never emptied."""
+    the pages, two or more, have one, and a line that stands there on half of the pages, two or
+    more: the same words ("DRAFT - CONFIDENTIAL"), or the same words around a page number
+    ("Assessed 23 May 2026 · page 4 of 33"). A line with other digits ("Article 5" at the top
+    of a page) is text, and a page is never emptied."""
     def edges(lines: list[str]) -> list[int]:
         filled = [k for k, line in enumerate(lines) if line.strip()]
         return sorted(set(filled[:_RUNNING_LINES] + filled[-_RUNNING_LINES:]))
 
+    def running_key(line: str) -> str | None:
+        """What a running line has in common from page to page: its words, with the page number
+        made a "#" when the line has one; None for a line with other digits, or a long one."""
+        if len(line) > _RUNNING_CHARS:
+            return None
+        key = " ".join(line.split())
+        if not _DIGITS.search(key):
+            return key
+        return _DIGITS.sub("#", key) if _PAGE_NUMBER_IN_LINE.search(key) else None
+
     split = [page.split("\n") for page in pages]
     seen: Counter = Counter()
     for lines in split:
-        seen.update({" ".join(lines[k].split()) for k in edges(lines)
-                     if not _DIGITS.search(lines[k]) and len(lines[k]) <= _RUNNING_CHARS})
+        seen.update({running_key(lines[k]) for k in edges(lines)} - {None})
     repeated = {line for line, count in seen.items() if count >= max(2, len(pages) / 2)}
     numbered = [{k for k in edges(lines) if _PAGE_NUMBER.fullmatch(lines[k].strip())} for lines in split]
     if sum(1 for n in numbered if n) < max(2, len(pages) / 2):
         numbered = [set() for _ in split]    # a number here and there is text (a table's cell)
     out = []
     for page, lines, numbers in zip(pages, split, numbered):
-        drop = numbers | {k for k in edges(lines) if " ".join(lines[k].split()) in repeated}
+        drop = numbers | {k for k in edges(lines) if running_key(lines[k]) in repeated}
         kept = "\n".join(line for k, line in enumerate(lines) if k not in drop).strip("\n")
         out.append(kept if drop and kept.strip() else page)    # a page is never emptied
     return out

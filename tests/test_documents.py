@@ -315,9 +315,11 @@ def test_pdf_sentence_running_on_to_the_next_page_stays_one_sentence() -> None:
 def test_pdf_headings_at_the_top_of_pages_and_a_lone_number_are_kept() -> None:
     body = "".join(f"<p class='{'break' if i > 1 else ''}'>Article {i}</p><p>The Parties shall meet in "
                    f"round {i}.</p>" for i in range(1, 5))
-    doc = read_document(pdf_from_html(body + "<p>Total rounds:</p><p>4</p>"), "draft.pdf")
+    footer = "@page { @bottom-center { content: 'Issued 12 May 2025 · page ' counter(page) ' of ' counter(pages) } }"
+    doc = read_document(pdf_from_html(body + "<p>Total rounds:</p><p>4</p>", footer), "draft.pdf")
     assert [p.ref for p in split_provisions(doc.text) if p.ref.startswith("Article")] == [
         "Article 1", "Article 2", "Article 3", "Article 4"]
+    assert "Issued" not in doc.text                # a running footer with a date and the page number
     assert doc.text.rstrip().endswith("Total rounds:\n4")
 
 
