@@ -303,6 +303,13 @@ _FUNCTION_WORDS = frozenset("in of to under with by see and or the a an per from
                             "в у з за до на від по та і и от".split())
 
 
+def _ends_on_function_word(line: str) -> bool:
+    """A line cut before the end of its sentence ("... all civilians detained in"), as text from a
+    PDF is: the first line of a paragraph, not a title."""
+    words = line.split()
+    return bool(words) and words[-1].lower() in _FUNCTION_WORDS
+
+
 def _ends_mid_sentence(line: str) -> bool:
     """A line that stops mid-sentence: no closing punctuation, last word a function word or
     lower-case ("... as shown in" / "... set out in the")."""
@@ -500,7 +507,7 @@ def _describe(lab: _Label, blocks: list[_Block], i: int, absorbed: set[int]) -> 
     ends_colon = b.last.endswith(":")
     more_text = b.lines > 1                    # text of its own after the label line
     if not b.first:
-        if more_text and _title_like(b.second):
+        if more_text and _title_like(b.second) and not _ends_on_function_word(b.second):
             heading, more_text = b.second, b.lines > 2
         elif not more_text and nxt is not None and nxt.kind == "para":
             absorbed.add(i + 1)

@@ -266,6 +266,8 @@ def test_document_without_numbering_is_all_paragraphs():
     ("Article 5\n\nRelease of detainees\n\nThe Parties shall release all detainees.\n", "Article 5",
      "Release of detainees"),
     ("Article 5. The Parties shall release all detainees.\n", "Article 5", None),
+    ("Article 5\nThe Parties shall release all civilians detained in\nconnection with the conflict.\n",
+     "Article 5", None),                       # the first line of text wrapped in a PDF, not a title
 ])
 def test_article_headings(text, ref, heading):
     provisions = split_provisions(text)
