@@ -1177,7 +1177,7 @@ def _read_pdf(data: bytes, name: str, limits: Limits) -> tuple[str, tuple[PageSp
     raw_pages = _pdf_page_texts(data, name, limits)
     pages = _without_running_lines([_tidy_pdf_page(t) for t in raw_pages])
     vocabulary = _Vocabulary.of(pages)
-    pages = [_rejoin_words(t, vocabulary) for t in pages]
+    pages = _rejoin_across_pages([_rejoin_words(t, vocabulary) for t in pages], vocabulary)
     text, spans = _join_pages(pages)
     if not text.strip():
         raise _pdf_no_text_layer(name)
@@ -1232,6 +1232,27 @@ def _tidy_pdf_page(text: str) -> str:
 
 
 _PDFIUM_HYPHEN = re.compile(r"[\ufffe\x02][ \t]*(?:\r\n|\r|\n)?")
+
+
+_LAST_WORD_HYPHEN = re.compile(r"(?<![^\W\d_])[^\W\d_]+[-\u2010]+[ \t]*\Z")
+_FIRST_WORD = re.compile(r"[ \t]*([^\W\d_]+)")
+
+
+def _rejoin_across_pages(pages: list[str], vocabulary: "_Vocabulary") -> list[str]:
+    """A word hyphenated across a page break ("condi-" | "tions are met") is judged as one
+    broken at a line end, and when joined it ends the earlier page."""
+    pages = list(pages)
+    for k in range(len(pages) - 1):
+        tail = _LAST_WORD_HYPHEN.search(pages[k])
+        head = _FIRST_WORD.match(pages[k + 1])
+        if tail is None or head is None:
+            continue
+        broken = tail.group(0).rstrip(" \t") + "\n" + head.group(1)
+        joined = _rejoin_words(broken, vocabulary)
+        if "\n" not in joined:
+            pages[k] = pages[k][:tail.start()] + joined
+            pages[k + 1] = pages[k + 1][head.end():].lstrip(" \t")
+    return pages
 
 
 def _join_pages(pages: list[str]) -> tuple[str, tuple[PageSpan, ...]]:

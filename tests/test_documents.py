@@ -323,6 +323,18 @@ def test_pdf_headings_at_the_top_of_pages_and_a_lone_number_are_kept() -> None:
     assert doc.text.rstrip().endswith("Total rounds:\n4")
 
 
+def test_pdf_word_hyphenated_across_a_page_break_is_joined() -> None:
+    pages = ["Article 1\nThe Parties shall meet the condi-", "tions of this Agreement. The conditions apply.",
+             "Article 2\nAnglo-", "French talks.", "Total:", "none."]
+    joined = documents._rejoin_across_pages(pages, documents._Vocabulary.of(pages))
+    assert joined == ["Article 1\nThe Parties shall meet the conditions", "of this Agreement. The conditions apply.",
+                      "Article 2\nAnglo-French", "talks.", "Total:", "none."]
+    text, spans = documents._join_pages(joined)
+    assert text == ("Article 1\nThe Parties shall meet the conditions\nof this Agreement. The conditions apply."
+                    "\n\nArticle 2\nAnglo-French\ntalks.\n\nTotal:\n\nnone.")
+    assert [text[sp.start:sp.end].rstrip("\n") for sp in spans] == joined
+
+
 def test_pdf_hyphenation_is_undone() -> None:
     pdf = pdf_from_html(
         "<p class='narrow'>Every de&shy;tained per&shy;son</p>"
