@@ -1139,23 +1139,25 @@ class _Numbering:
         return re.sub(r"%([1-9])", number, this.text).strip(), level
 
 
-# Word's Cyrillic letter lists (а), б), в) ..., used for Ukrainian and Russian drafts alike):
-# the alphabet without ё, й, ъ, ы and ь, then аа, бб ... as Latin letters go on to aa, bb.
+# Word's letter lists: a) b) ... z), then aa) bb) ...; its Cyrillic ones (а), б), в) ..., used
+# for Ukrainian and Russian drafts alike) skip ё, й, ъ, ы and ь. Format -> (letters, capitals).
 _WORD_CYRILLIC = "абвгдежзиклмнопрстуфхцчшщэюя"
+_WORD_LETTERS = {"lowerLetter": ("abcdefghijklmnopqrstuvwxyz", False),
+                 "upperLetter": ("abcdefghijklmnopqrstuvwxyz", True),
+                 "russianLower": (_WORD_CYRILLIC, False), "russianUpper": (_WORD_CYRILLIC, True)}
 
 
 def _word_number(number: int, fmt: str) -> str:
     """A counter in one of Word's number formats (decimal for formats not listed here)."""
     if fmt == "none":
         return ""
-    if fmt in ("lowerLetter", "upperLetter") and 0 < number <= 26 * 50:
-        letters = chr(ord("a") + (number - 1) % 26) * ((number - 1) // 26 + 1)  # z, aa, bb
-        return letters.upper() if fmt == "upperLetter" else letters
+    if fmt in _WORD_LETTERS and 0 < number <= len(_WORD_LETTERS[fmt][0]) * 50:
+        alphabet, capitals = _WORD_LETTERS[fmt]
+        round_, index = divmod(number - 1, len(alphabet))
+        letters = alphabet[index] * (round_ + 1)                        # z, aa, bb
+        return letters.upper() if capitals else letters
     if fmt in ("lowerRoman", "upperRoman") and 0 < number < 4000:
         return _roman(number).upper() if fmt == "upperRoman" else _roman(number)
-    if fmt in ("russianLower", "russianUpper") and 0 < number <= len(_WORD_CYRILLIC) * 50:
-        letters = _WORD_CYRILLIC[(number - 1) % len(_WORD_CYRILLIC)] * ((number - 1) // len(_WORD_CYRILLIC) + 1)
-        return letters.upper() if fmt == "russianUpper" else letters
     if fmt == "decimalZero" and 0 <= number < 10:
         return f"0{number}"
     if fmt == "ordinal" and number >= 0:
@@ -1276,14 +1278,15 @@ def _join_pages(pages: list[str]) -> tuple[str, tuple[PageSpan, ...]]:
 _PAGE_END = frozenset(".;:!?)]»”\"'")   # and "" (an empty page): a paragraph ends with the page
 
 
+_PAGE_WORD = r"(?:page|p\.|pg\.?|стор(?:інка)?\.?|стр(?:аница)?\.?)"     # "Page", "Стор." ...
+_OF_PAGES = r"(?:\s*(?:of|/|из|з|із)\s*\d{1,4})?"                      # " of 12", "/12" ...
 # A page number on a line of its own: "3", "- 3 -", "Page 3", "Page 3 of 12", "3/12", "Стор. 3".
 _PAGE_NUMBER = re.compile(
-    r"(?:(?:page|p\.|pg\.?|стор(?:інка)?\.?|стр(?:аница)?\.?|с\.)\s*)?[-–—(]?\s*\d{1,4}\s*[-–—)]?"
-    r"(?:\s*(?:of|/|из|з|із)\s*\d{1,4})?", re.IGNORECASE)
+    rf"(?:(?:{_PAGE_WORD}|с\.)\s*)?[-–—(]?\s*\d{{1,4}}\s*[-–—)]?{_OF_PAGES}", re.IGNORECASE)
 # A page number inside a longer running line: "Assessed 23 May · page 4 of 33", "Draft - 4 -".
 _PAGE_NUMBER_IN_LINE = re.compile(
-    r"\b(?:page|p\.|pg\.?|стор(?:інка)?\.?|стр(?:аница)?\.?)\s*\d{1,4}(?:\s*(?:of|/|из|з|із)\s*\d{1,4})?"
-    r"|[-–—]\s*\d{1,4}\s*[-–—]|\b\d{1,4}\s*/\s*\d{1,4}\b", re.IGNORECASE)
+    rf"\b{_PAGE_WORD}\s*\d{{1,4}}{_OF_PAGES}|[-–—]\s*\d{{1,4}}\s*[-–—]|\b\d{{1,4}}\s*/\s*\d{{1,4}}\b",
+    re.IGNORECASE)
 _RUNNING_LINES = 3          # lines at the top and at the bottom of a page looked at
 _RUNNING_CHARS = 120        # a running header or footer is no longer than this
 _DIGITS = re.compile(r"\d+")
@@ -1311,16 +1314,16 @@ def _without_running_lines(pages: list[str]) -> list[str]:
         return _DIGITS.sub("#", key) if _PAGE_NUMBER_IN_LINE.search(key) else None
 
     split = [page.split("\n") for page in pages]
-    seen: Counter = Counter()
-    for lines in split:
-        seen.update({running_key(lines[k]) for k in edges(lines)} - {None})
+    keys = [{k: running_key(lines[k]) for k in edges(lines)} for lines in split]   # per page
+    seen = Counter(key for page_keys in keys for key in set(page_keys.values()) - {None})
     repeated = {line for line, count in seen.items() if count >= max(2, len(pages) / 2)}
-    numbered = [{k for k in edges(lines) if _PAGE_NUMBER.fullmatch(lines[k].strip())} for lines in split]
+    numbered = [{k for k in page_keys if _PAGE_NUMBER.fullmatch(lines[k].strip())}
+                for lines, page_keys in zip(split, keys)]
     if sum(1 for n in numbered if n) < max(2, len(pages) / 2):
         numbered = [set() for _ in split]    # a number here and there is text (a table's cell)
     out = []
-    for page, lines, numbers in zip(pages, split, numbered):
-        drop = numbers | {k for k in edges(lines) if running_key(lines[k]) in repeated}
+    for page, lines, page_keys, numbers in zip(pages, split, keys, numbered):
+        drop = numbers | {k for k, key in page_keys.items() if key in repeated}
         kept = "\n".join(line for k, line in enumerate(lines) if k not in drop).strip("\n")
         out.append(kept if drop and kept.strip() else page)    # a page is never emptied
     return out
