@@ -32,9 +32,10 @@ the label stripped ("5." / "Article 5"), compared as lower-case word lists:
    its position and the one with its ref, so the work grows with the number of provisions,
    not with their product;
 3. provisions without words of their own (a bare "Article 5" line) pair up by ref;
-4. among what is left, one provision whose words are those of two to four consecutive ones of
-   the other version (ratio >= ``MATCH_THRESHOLD`` against their words joined), in the same
-   place between matched neighbours, was ``split`` into them, or they were ``merged`` into it.
+4. among what is left, one provision whose words are found in two to four consecutive ones of
+   the other version (each part drawn mostly from it and bringing its own share of its words,
+   together ``_SPLIT_COVER`` of them), in the same place between matched neighbours, was
+   ``split`` into them, or they were ``merged`` into it (see ``_splits_and_merges``).
 
 A matched pair is ``unchanged`` (same ref, same words), ``renumbered`` (same words under
 another ref, or words that differ only in cross-references that follow the renumbering:
@@ -696,8 +697,9 @@ def render_markdown(comparison: dict) -> str:
             lines.append(f"### {_MD_SIGN[direction]} {_md(ch['demand'])}: {_md(ch['title'])} — "
                          f"{ch['old_status']} → **{ch['new_status']}**")
             lines.append("")
-            if review_note(ch):
-                lines += [f"*{_md(review_note(ch))}*", ""]
+            note = review_note(ch)
+            if note:
+                lines += [f"*{_md(note)}*", ""]
             for reason in ch["new_reasons"]:
                 lines.append(f"- {_md(reason['text'])}")
             if ch["new_reasons"]:
@@ -707,8 +709,10 @@ def render_markdown(comparison: dict) -> str:
                           f"- old: {_md_diff(p['diff'], 'old')}",
                           f"- new: {_md_diff(p['diff'], 'new')}", ""]
         if quiet:
-            lines += [f"- {_md(ch['demand'])}: {_md(ch['title'])} — {ch['new_status']}"
-                      + (f" ({_md(review_note(ch))})" if review_note(ch) else "") for ch in quiet]
+            for ch in quiet:
+                note = review_note(ch)
+                lines.append(f"- {_md(ch['demand'])}: {_md(ch['title'])} — {ch['new_status']}"
+                             + (f" ({_md(note)})" if note else ""))
             lines.append("")
     if c.get("not_compared"):
         lines += ["## Not compared", ""]
