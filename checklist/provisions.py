@@ -316,8 +316,7 @@ def _ends_mid_sentence(line: str) -> bool:
     line = line.rstrip()
     if not line or line[-1] in ".:;!?)]»”\"'":
         return False
-    last = line.split()[-1]
-    return last.lower() in _FUNCTION_WORDS or last[:1].islower()
+    return _ends_on_function_word(line) or line.split()[-1][:1].islower()
 
 
 def _blocks(text: str) -> list[_Block]:
