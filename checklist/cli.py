@@ -327,22 +327,32 @@ def rules_coverage():
               help="Folder of gold label files (TOML).")
 @click.option("--rules", "rules_opt", metavar="SET[,SET...]", help="Score only these rule sets.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def eval_cmd(corpus, gold, rules_opt, as_json):
+@click.option("--by", "by", multiple=True, type=click.Choice(["language", "phenomenon", "rule_set", "demand"]),
+              help="Also give the figures for each language, phenomenon, rule set or demand (repeatable).")
+def eval_cmd(corpus, gold, rules_opt, as_json, by):
     """Score the engine against expert gold labels.
 
-    Example: checklist eval --corpus ../shared/corpus --gold ../shared/gold
+    Example: checklist eval --corpus ../shared/probes/corpus --gold ../shared/probes/gold --by language
     """
-    from .evaluation import evaluate, format_text
+    from .evaluation import evaluate, format_groups, format_text, metrics_by
 
     lib = _library()
     try:
         m = evaluate(corpus, gold, lib, _split_sets(rules_opt))
     except ChecklistError as exc:
         _fail(exc)
+    groups = {key: metrics_by(m["pairs"], key) for key in by}
     if as_json:
-        click.echo(json.dumps(m, sort_keys=True, ensure_ascii=False, indent=2))
+        out = {k: v for k, v in m.items() if k != "pairs"}
+        if groups:
+            out["by"] = {key: {g: {k: v for k, v in gm.items() if k not in ("pairs", "disagreements")}
+                               for g, gm in val.items()} for key, val in groups.items()}
+        click.echo(json.dumps(out, sort_keys=True, ensure_ascii=False, indent=2))
     else:
         click.echo(format_text(m))
+        for key, val in groups.items():
+            click.echo("")
+            click.echo(format_groups(val, key))
 
 
 def _add_web_commands():

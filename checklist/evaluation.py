@@ -35,14 +35,22 @@ def refs_match(gold: str, reported: str) -> bool:
     return g[:n] == r[:n]
 
 
+def ref_sort_key(ref: str) -> tuple:
+    """Sort key for references that may mix numbers and words ("preamble", "11", "Appendix I",
+    "1"): each part is (0, number) or (1, word), so the parts always compare."""
+    return tuple((0, int(x), "") if x.isdigit() else (1, 0, x) for x in ref_parts(ref)) or ((2, 0, ref),)
+
+
 def load_gold(gold_dir: Path) -> dict[str, dict]:
+    """{document: gold file data}: its ``labels`` and its optional ``language`` and
+    ``phenomenon`` keys."""
     out = {}
     for path in sorted(Path(gold_dir).glob("*.toml")):
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ChecklistError(f"{path}: not a valid gold file ({exc}); fix the TOML.") from exc
-        out[data.get("document", path.stem)] = data.get("labels", {})
+        out[data.get("document", path.stem)] = data
     return out
 
 
@@ -63,7 +71,8 @@ def evaluate(corpus_dir, gold_dir, library: Library, set_ids=None) -> dict:
     rule_sets = library.select(set_ids)
     loaded = {d.id for rs in rule_sets for d in rs.demands}
     pairs, skipped, documents = [], 0, 0
-    for stem, labels in sorted(gold.items()):
+    for stem, data in sorted(gold.items()):
+        labels = data.get("labels", {})
         candidates = [p for p in corpus_dir.glob(stem + ".*") if p.suffix.lower() in (".txt", ".md", ".html", ".pdf", ".docx")]
         if not candidates:
             continue
@@ -76,12 +85,25 @@ def evaluate(corpus_dir, gold_dir, library: Library, set_ids=None) -> dict:
                 continue
             got = by_id[demand_id]
             pairs.append({"document": stem, "demand": demand_id, "gold": label["status"],
+                          "language": data.get("language", "en"),
+                          "phenomenon": label.get("phenomenon", data.get("phenomenon", "")),
+                          "rule_set": demand_id.split("/")[0],
                           "predicted": got["status"], "gold_provisions": list(label.get("provisions", [])),
-                          "predicted_provisions": sorted({e["provision"] for e in got["evidence"]},
-                                                         key=lambda s: [int(x) if x.isdigit() else x for x in ref_parts(s)] or [s]),
+                          "predicted_provisions": sorted({e["provision"] for e in got["evidence"]}, key=ref_sort_key),
                           "reasons": [r["code"] for r in got["reasons"]],
                           "note": label.get("note", "")})
     return metrics(pairs, documents, skipped)
+
+
+GROUPINGS = ("language", "phenomenon", "rule_set", "demand")
+
+
+def metrics_by(pairs: list[dict], key: str) -> dict[str, dict]:
+    """The same figures for each value of ``key`` (one of GROUPINGS) over the scored pairs."""
+    groups: dict[str, list[dict]] = {}
+    for x in pairs:
+        groups.setdefault(x.get(key) or "(none)", []).append(x)
+    return {k: metrics(v, len({x["document"] for x in v}), 0) for k, v in sorted(groups.items())}
 
 
 def metrics(pairs: list[dict], documents: int, skipped: int) -> dict:
@@ -126,7 +148,18 @@ def metrics(pairs: list[dict], documents: int, skipped: int) -> dict:
         "evidence_labels": len(with_ev),
         "confusion": confusion,
         "disagreements": [x for x in pairs if x["gold"] != x["predicted"]],
+        "pairs": pairs,
     }
+
+
+def format_groups(groups: dict[str, dict], key: str) -> str:
+    """One line a group: labels, accuracy, macro-F1, contradiction recall, false met."""
+    width = max([len(key)] + [len(k) for k in groups]) + 2
+    lines = [f"{key:<{width}}{'labels':>7}{'acc':>7}{'macroF1':>9}{'c.rec':>7}{'f.met':>7}"]
+    for k, m in groups.items():
+        cr = "n/a" if m["contradiction_recall"] is None else f"{m['contradiction_recall']:.2f}"
+        lines.append(f"{k:<{width}}{m['labels']:>7}{m['accuracy']:>7.3f}{m['macro_f1']:>9.3f}{cr:>7}{m['false_met']:>7}")
+    return "\n".join(lines)
 
 
 def format_text(m: dict) -> str:
