@@ -28,6 +28,8 @@ from itertools import chain
 from operator import itemgetter
 
 from .documents import Document
+from .morphology import document_language, key as word_key, word_language
+from .terms import expand
 from .provisions import Provision, split_provisions, split_sentences
 
 ENGINE_VERSION = "1"
@@ -46,30 +48,11 @@ _HYPHEN_BREAK = re.compile(r"-[ \t]*\n[ \t]*")
 _SPACES = re.compile(r"\s+")
 
 
-def stem(word: str) -> str:
-    """A light English stemmer: plurals and -ed/-ing forms meet one stem.
-
-    It need not produce real words, only the same stem for a word's common forms; the same
-    function is applied to rule terms and to the text. Non-Latin words are left as they are
-    (Ukrainian and Russian rule terms use ``*`` prefixes instead)."""
-    if not word.isascii():
-        return word
-    w = word
-    if w.endswith(("'s", "’s")):
-        w = w[:-2]
-    if len(w) > 4 and w.endswith("ies"):
-        w = w[:-3] + "y"
-    elif len(w) > 5 and w.endswith("ing"):
-        w = w[:-3]
-    elif len(w) > 4 and w.endswith("ed"):
-        w = w[:-2]
-    elif len(w) > 4 and w.endswith("es") and w[-3] in "sxz":
-        w = w[:-2]
-    elif len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
-        w = w[:-1]
-    if len(w) > 3 and w.endswith("e"):
-        w = w[:-1]
-    return w
+def stem(word: str, lang: str = "en") -> str:
+    """The key a lower-case word is matched on (``checklist.morphology``): its stem in
+    English, its lemma's stem in Ukrainian and Russian. ``lang`` is the language of the list
+    or document the word comes from; a word's own letters decide where they can."""
+    return word_key(word, word_language(word, lang))
 
 
 def _norm(word: str) -> str:
@@ -94,12 +77,13 @@ class Tokens:
         by_norm: dict[str, list[int]] = {}
         numbers = []
         memo: dict[str, tuple[str, str, bool]] = {}     # each distinct word is normalised once
+        lang = document_language(text)
         for i, m in enumerate(_TOKEN.finditer(text)):
             word = m.group()
             known = memo.get(word)
             if known is None:
                 n = _norm(word)
-                known = memo[word] = (n, stem(n), bool(_NUMERIC.match(n)))
+                known = memo[word] = (n, stem(n, lang), bool(_NUMERIC.match(n)))
             n, s, is_number = known
             norms.append(n)
             stems.append(s)
@@ -117,37 +101,41 @@ class Tokens:
 
 @dataclass(frozen=True)
 class Term:
-    """One term: a sequence of word matchers (kind, value)."""
+    """One word sequence of a term: a tuple of word matchers (kind, value). A term written
+    with alternatives or optional words (``checklist.terms``) stands for several."""
 
     words: tuple[tuple[str, str], ...]
     source: str
 
     @classmethod
-    def parse(cls, text: str) -> "Term":
-        return _parse_term(text)
+    def parse(cls, text: str, lang: str = "en") -> "Term":
+        """The term's first word sequence (``parse_all`` gives every one)."""
+        return _parse_term(text, lang)[0]
 
-    @classmethod
-    def _parse(cls, text: str) -> "Term":
-        words = []
-        for raw in text.replace("-", " ").split():
-            if raw == "<num>":
-                words.append(("num", ""))
-            elif raw == "_":
-                words.append(("any", ""))
-            elif raw.startswith("=") and len(raw) > 1:
-                words.append(("exact", _norm(raw[1:])))
-            elif raw.endswith("*") and len(raw) > 1:
-                words.append(("prefix", _norm(raw[:-1])))
-            else:
-                words.append(("stem", stem(_norm(raw))))
-        if words and words[0][0] == "any":
-            raise ValueError(f"term '{text}' cannot start with _")
-        return cls(tuple(words), text)
+    @staticmethod
+    def parse_all(text: str, lang: str = "en") -> tuple["Term", ...]:
+        return _parse_term(text, lang)
+
+
+def _word_matcher(raw: str, lang: str) -> tuple[str, str]:
+    if raw == "<num>":
+        return ("num", "")
+    if raw == "_":
+        return ("any", "")
+    if raw.startswith("=") and len(raw) > 1:
+        return ("exact", _norm(raw[1:]))
+    if raw.endswith("*") and len(raw) > 1:
+        return ("prefix", _norm(raw[:-1]))
+    return ("stem", stem(_norm(raw), lang))
 
 
 @lru_cache(maxsize=None)
-def _parse_term(text: str) -> Term:
-    return Term._parse(text)
+def _parse_term(text: str, lang: str) -> tuple[Term, ...]:
+    try:
+        sequences = expand(text)
+    except ValueError as exc:
+        raise ValueError(f"term '{text}': {exc}") from None
+    return tuple(Term(tuple(_word_matcher(w, lang) for w in seq), text) for seq in sequences)
 
 
 @dataclass(frozen=True)
@@ -166,15 +154,17 @@ def _compiled_concept(name: str, source: dict | None) -> tuple[str, "_Grouped"]:
     lists are the library's own objects, kept referenced here so that their id stays theirs."""
     entry = _CONCEPTS.get(id(source))
     if entry is None or entry[0] is not source:
-        words = tuple(x for lang in ("en", "uk", "ru") for x in (source or {}).get(lang, ()))
+        words = tuple((lang, x) for lang in ("en", "uk", "ru") for x in (source or {}).get(lang, ()))
         entry = _CONCEPTS[id(source)] = (source, f"{id(source)}:{name}", compile_terms(words))
     return entry[1], entry[2]
 
 
 @lru_cache(maxsize=4096)
-def compile_terms(terms: tuple[str, ...]) -> _Grouped:
-    """A concept's terms parsed and grouped for matching (cached: once per process)."""
-    parsed = [t for t in (Term.parse(x) for x in terms) if t.words]
+def compile_terms(terms: tuple) -> _Grouped:
+    """A concept's terms, each ``(language, term)`` or an English term, parsed and grouped
+    for matching (cached: once per process)."""
+    parsed = [t for x in terms for t in (Term.parse_all(x) if isinstance(x, str) else Term.parse_all(x[1], x[0]))
+              if t.words]
     single = [t.words[0] for t in parsed if len(t.words) == 1]
     return _Grouped(frozenset(v for k, v in single if k == "stem"),
                     frozenset(v for k, v in single if k == "exact"),
@@ -328,8 +318,11 @@ class Unit:
     end: int
     lo: int               # token range [lo, hi)
     hi: int
-    lead: "Unit | None" = None   # the parent's lead-in sentence for list items
+    lead: "Unit | None" = None   # the parent's lead-in clause for list items
     family: tuple[int, int] = (0, 0)   # character range of the provision's top-level family
+    sentence: tuple[int, int] = (0, 0)  # character range of the whole sentence (quoted as evidence)
+    heads: tuple = ()             # heading units of the provision and its parents (subject context)
+    is_heading: bool = False      # a heading line: context for the subject, never a hit itself
 
 
 @dataclass
@@ -350,6 +343,7 @@ class Reading:
     _span_units_of: dict = field(default_factory=dict)
     lexicon: Lexicon | None = None
     _table: dict | None = None
+    children_of_head: dict = field(default_factory=dict)
 
     def use(self, lexicon: Lexicon | None) -> None:
         """Find concepts through ``lexicon`` (one scan of the document for all of them)."""
@@ -366,8 +360,11 @@ class Reading:
         tokens = Tokens.of(text)
         units: list[Unit] = []
         last_unit_of: dict[str, Unit] = {}
+        heads_of: dict[str, tuple] = {}      # provision ref -> heading units in force for it
         children_of_lead: dict[int, list[int]] = {}
+        children_of_head: dict[int, list[int]] = {}
         families = _families(provisions)
+        starts = tokens.starts
         for index, prov in enumerate(provisions):
             lead = None
             if prov.parent is not None and prov.parent in last_unit_of:
@@ -376,21 +373,37 @@ class Reading:
                     lead = candidate
             start = _skip_heading(text, prov)
             body = _skip_label(text, prov)
+            heads = heads_of.get(prov.parent, ()) if prov.parent is not None else ()
+            if start > prov.start and prov.heading:
+                hs = _heading_span(text, prov, body)
+                if hs is not None:
+                    lo, hi = bisect_left(starts, hs[0]), bisect_left(starts, hs[1])
+                    if hi > lo:
+                        head = Unit(len(units), prov, hs[0], hs[1], lo, hi, None, families[index], hs,
+                                    (), True)
+                        units.append(head)
+                        heads = heads + (head,)
+            heads_of[prov.ref] = heads
             for s, e in split_sentences(text, start, prov.end, body if body > start else None):
-                lo = bisect_left(tokens.starts, max(s, body))
-                hi = bisect_left(tokens.starts, e)
-                if hi <= lo:
-                    continue
-                unit = Unit(len(units), prov, s, e, lo, hi, lead, families[index])
-                if lead is not None:
-                    children_of_lead.setdefault(lead.index, []).append(unit.index)
-                units.append(unit)
-                last_unit_of[prov.ref] = unit
-        unit_of_tokens = [-1] * len(tokens.starts)      # token -> the sentence it is in, or -1
+                for cs, ce in split_clauses(text, max(s, body) if body < e else s, e):
+                    lo = bisect_left(starts, cs)
+                    hi = bisect_left(starts, ce)
+                    if hi <= lo:
+                        continue
+                    unit = Unit(len(units), prov, cs, ce, lo, hi, lead, families[index], (s, e), heads)
+                    if lead is not None:
+                        children_of_lead.setdefault(lead.index, []).append(unit.index)
+                    for head in heads:
+                        children_of_head.setdefault(head.index, []).append(unit.index)
+                    units.append(unit)
+                    last_unit_of[prov.ref] = unit
+        unit_of_tokens = [-1] * len(tokens.starts)      # token -> the clause it is in, or -1
         for unit in units:
             unit_of_tokens[unit.lo:unit.hi] = [unit.index] * (unit.hi - unit.lo)
-        return cls(document, provisions, tokens, units, [u.lo for u in units], children_of_lead,
-                   unit_of_tokens)
+        reading = cls(document, provisions, tokens, units, [u.lo for u in units], children_of_lead,
+                      unit_of_tokens)
+        reading.children_of_head = children_of_head
+        return reading
 
     # -- concept occurrences
 
@@ -450,10 +463,44 @@ class Reading:
                 return _NO_UNIT_SET
             out = set(self._span_units(key, terms))
             out.discard(-1)
+            out.difference_update(u for u in list(out) if self.units[u].is_heading)
             kids = self.children_of_lead
             for u in out & kids.keys():
                 out.update(kids[u])
             self._units_with[key] = out
+        return out
+
+
+    def siblings(self, ui: int) -> list[int]:
+        """The other clauses of unit ``ui``'s sentence."""
+        unit = self.units[ui]
+        out = []
+        for step in (-1, 1):
+            j = ui + step
+            while 0 <= j < len(self.units) and self.units[j].sentence == unit.sentence \
+                    and not self.units[j].is_heading:
+                out.append(j)
+                j += step
+        return out
+
+    def topic_units(self, key: str, terms) -> set[int]:
+        """Units whose clause, lead-in or heading (the provision's or a parent's) contains
+        the concept: a heading names the subject ("Article 3. Civilians held by ...") of the
+        clauses under it, but never their qualifiers."""
+        out = self.units_with(key, terms)
+        if not self.occurrences(key, terms):
+            return out
+        spans_in = {u for u in self._span_units(key, terms) if u >= 0}
+        heads = [u for u in spans_in if self.units[u].is_heading]
+        later = [u for u in spans_in if not self.units[u].is_heading and u + 1 < len(self.units)
+                 and self.units[u + 1].sentence == self.units[u].sentence]
+        if not heads and not later:
+            return out
+        out = set(out)
+        for h in heads:
+            out.update(self.children_of_head.get(h, ()))
+        for u in later:             # a clause's subject carries into the clauses after it
+            out.update(j for j in self.siblings(u) if j > u)
         return out
 
 
@@ -473,6 +520,62 @@ def _merged(runs: list[list]) -> list:
     if len(runs) == 1:
         return spans
     return list(dict.fromkeys(spans))      # in order, each span once
+
+
+def _heading_span(text: str, prov: Provision, body: int) -> tuple[int, int] | None:
+    """Character range of a provision's heading words on its first line (after the label)."""
+    nl = text.find("\n", prov.start, prov.end)
+    line_end = nl if nl >= 0 else prov.end
+    at = text.find(prov.heading.strip(), max(prov.start, min(body, line_end)), line_end)
+    if at < 0:
+        return None
+    return at, at + len(prov.heading.strip())
+
+
+# Clause boundaries inside a sentence (ConText's terminators): a contrastive or coordinating
+# conjunction is a boundary only where the words on both sides carry a predicate of their own
+# (a modal, an auxiliary, a commitment verb or a passive form), so that "Civilians held by X,
+# and those held by Y, shall be released" stays one clause and "shall release them, but not
+# before ..." keeps its qualifier.
+_CLAUSE_JOINS = re.compile(
+    r"(?:,|;)?\s+(?:but|whereas|while|however|yet|and|or)\s+"
+    r"|,\s+(?:але|проте|однак|тоді як|натомість|а|і|та|й|або)\s+"
+    r"|,\s+(?:но|однако|тогда как|а|и|или)\s+", re.I)
+_PREDICATE = re.compile(
+    r"\b(?:shall|will|must|may|might|should|can|cannot|could|would|is|are|was|were|has|have|had|"
+    r"agrees?|agreed|undertakes?|undertook|commits?|committed|guarantees?|ensures?|"
+    r"мають|має|повинн\w*|зобов\S*|буде|будуть|може|можуть|слід|гарантує\w*|забезпечу\w*|"
+    r"погоджу\w*|\w+(?:ється|ються|ться)|\w+(?:ено|ано|ято|ото)|"
+    r"должн\w*|обязу\w*|будет|будут|может|могут|следует|гарантиру\w*|обеспечива\w*|"
+    r"\w+(?:ется|ются|ится|ятся))\b", re.I)
+
+
+_RELATIVE = re.compile(r"(?:who|whom|whose|which|that|those|where|які|яких|котрі|хто|которые|которых|кто|чьи)\b", re.I)
+
+
+def split_clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Clause spans of the sentence text[start:end] (see ``_CLAUSE_JOINS``)."""
+    cuts, prev = [], start
+    for m in _CLAUSE_JOINS.finditer(text, start, end):
+        if m.start() <= prev:
+            continue
+        if _RELATIVE.match(text, m.end()):
+            continue            # "persons who are detained and who were deported": one subject
+        # the clause after the conjunction has its own predicate within its first six words,
+        # and the words before it have one too
+        head = " ".join(text[m.end(): min(end, m.end() + 80)].split()[:6])
+        if not _PREDICATE.search(head) or not _PREDICATE.search(text, prev, m.start()):
+            continue
+        cuts.append((m.start(), m.end()))
+        prev = m.end()
+    if not cuts:
+        return [(start, end)]
+    out, s = [], start
+    for a, b in cuts:
+        out.append((s, a))
+        s = b
+    out.append((s, end))
+    return [(a, b) for a, b in out if b > a]
 
 
 def _skip_heading(text: str, prov: Provision) -> int:
@@ -711,8 +814,9 @@ class Matcher:
                 hits.setdefault(unit.index, []).extend(spans)
         for name in spec["exclude"]:
             for ui in list(hits):
-                if self.present(name, local, units[ui]):
-                    del hits[ui]
+                if self.present(name, local, units[ui]) or any(
+                        self.present(name, local, units[j]) for j in self.r.siblings(ui)):
+                    del hits[ui]        # the sentence is about something else
         if not hits:
             return Finding(demand.id, "absent", [], [])
 
@@ -746,9 +850,10 @@ class Matcher:
             return Finding(demand.id, "contradicted", [Reason("negated", text)], _dedupe(negated_contra))
 
         firm = [ui for ui, fl in flaws.items() if not fl]
+        scope = self._firm_scope(firm)
         reasons: list[Reason] = []
         for el in spec["element"]:
-            in_firm = any(self.present(n, local, units[ui]) for n in el["any"] for ui in firm)
+            in_firm = any(self.present(n, local, units[ui]) for n in el["any"] for ui in scope)
             if in_firm:
                 continue
             flawed = [ui for ui in flaws if flaws[ui] and any(self.present(n, local, units[ui]) for n in el["any"])]
@@ -766,6 +871,23 @@ class Matcher:
         ev = [e for ui in sorted(flaws)[:MAX_EVIDENCE] for e in self._evidence_for(units[ui], hits[ui])]
         return Finding(demand.id, "partial", _dedupe_reasons(reasons), _dedupe(ev))
 
+    def _firm_scope(self, firm: list[int]) -> list[int]:
+        """The firm hits and the other clauses of their sentences that carry no qualifier of
+        their own: "Victims shall receive support, ... and shall have access to reparation"
+        gives the victims every element, though only the first clause names them."""
+        if not firm:
+            return firm
+        out = dict.fromkeys(firm)
+        for ui in firm:
+            for sib in self.r.siblings(ui):
+                if sib in out:
+                    continue
+                unit = self.r.units[sib]
+                if self.weak(unit) or self.conditional(unit) or self.unit_spans("negator", {}, unit, lead=False):
+                    continue
+                out[sib] = None
+        return list(out)
+
     def _qualifies(self, unit: Unit, q: dict, local: dict) -> bool:
         """A narrowing qualifier applies unless negated ("without any exchange") or cancelled
         by one of its ``unless`` concepts."""
@@ -778,12 +900,14 @@ class Matcher:
         return not any(self.present(n, local, unit) for n in q["unless"])
 
     def _cooccurring(self, names, local: dict) -> list[tuple[Unit, list]]:
-        """Sentences (in order) where every concept of ``names`` occurs, in the sentence or its
-        lead-in, with at least one matched word in the sentence itself (a sentence whose words
-        are all in the lead-in is not a hit: the lead-in is its own); with the matched spans."""
+        """Clauses (in order) where every concept of ``names`` occurs, in the clause, its
+        lead-in or its heading, with at least one matched word in the clause itself (a clause
+        whose words are all in the lead-in is not a hit: the lead-in is its own); with the
+        matched spans."""
         found = None
         for name in names:
-            u = self.units_with(name, local)
+            key, terms = self._terms(name, local)
+            u = self.r.topic_units(key, terms)
             found = u if found is None else found & u
             if not found:
                 return []
@@ -793,7 +917,10 @@ class Matcher:
         out = []
         units = self.r.units
         for ui in sorted(found):
-            lead = units[ui].lead
+            unit = units[ui]
+            if unit.is_heading:
+                continue
+            lead = unit.lead
             spans, own_words = [], False
             for by_unit in groups:
                 own = by_unit.get(ui)
@@ -802,8 +929,14 @@ class Matcher:
                     spans += own
                 if lead is not None:
                     spans += by_unit.get(lead.index, _NO_SPANS)
+                for head in unit.heads:
+                    spans += by_unit.get(head.index, _NO_SPANS)
+                j = ui - 1
+                while j >= 0 and units[j].sentence == unit.sentence and not units[j].is_heading:
+                    spans += by_unit.get(j, _NO_SPANS)
+                    j -= 1
             if own_words:
-                out.append((units[ui], spans))
+                out.append((unit, spans))
         return out
 
     def flag(self, spec: dict) -> list[Evidence]:
@@ -847,7 +980,8 @@ class Matcher:
         quote = self._quotes.get(unit.index)
         if quote is None:           # many demands quote the same sentence: tidy it once
             text = self.r.document.text
-            quote = _SPACES.sub(" ", _HYPHEN_BREAK.sub("", text[unit.start:unit.end])).strip()
+            s0, e0 = unit.sentence if unit.sentence != (0, 0) else (unit.start, unit.end)
+            quote = _SPACES.sub(" ", _HYPHEN_BREAK.sub("", text[s0:e0])).strip()
             if len(quote) > QUOTE_LIMIT:
                 quote = quote[: QUOTE_LIMIT - 1].rstrip() + "…"
             self._quotes[unit.index] = quote
@@ -855,7 +989,8 @@ class Matcher:
         if self.r.document.pages:
             page = self.r.document.page_at(unit.start) or page
         own = sorted(sp for sp in spans if unit.lo <= sp[0] < unit.hi) or sorted(spans)
-        return Evidence(unit.provision.ref, quote, unit.start, unit.end, page, self.surface(own))
+        s0, e0 = unit.sentence if unit.sentence != (0, 0) else (unit.start, unit.end)
+        return Evidence(unit.provision.ref, quote, s0, e0, page, self.surface(own))
 
 
 def _dedupe(evidence: list[Evidence]) -> list[Evidence]:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from . import terms
 from .errors import RuleError
 
 STATUSES = ("met", "partial", "absent", "contradicted")
@@ -39,14 +40,20 @@ def default_rules_dir() -> Path:
 # ---------------------------------------------------------------- schemas
 
 
-class TermsSchema(Schema):
-    """A concept: term lists per language. A term is words separated by spaces; a word may
-    end in ``*`` (prefix), start with ``=`` (exact, no stemming), or be ``<num>`` (a number)
-    or ``_`` (any one word)."""
+def _valid_term(text: str) -> None:
+    problem = terms.check(text)
+    if problem:
+        raise ValidationError(f'term "{text}": {problem}')
 
-    en = fields.List(fields.String(validate=validate.Length(min=1)), load_default=list)
-    uk = fields.List(fields.String(validate=validate.Length(min=1)), load_default=list)
-    ru = fields.List(fields.String(validate=validate.Length(min=1)), load_default=list)
+
+class TermsSchema(Schema):
+    """A concept: term lists per language, in the term syntax of ``checklist.terms`` (words
+    in dictionary form, ``=exact``, ``prefix*``, ``<num>``, ``_``, ``(a|b)``, ``[optional]``,
+    ``~N`` gaps)."""
+
+    en = fields.List(fields.String(validate=_valid_term), load_default=list)
+    uk = fields.List(fields.String(validate=_valid_term), load_default=list)
+    ru = fields.List(fields.String(validate=_valid_term), load_default=list)
 
     @validates_schema
     def _not_empty(self, data, **kwargs):
