@@ -28,7 +28,7 @@ from itertools import chain
 from operator import itemgetter
 
 from .documents import Document
-from .morphology import document_language, key as word_key, word_language
+from .morphology import document_language, is_verb, key as word_key, word_language
 from .terms import expand
 from .provisions import Provision, split_provisions, split_sentences
 
@@ -344,6 +344,7 @@ class Reading:
     lexicon: Lexicon | None = None
     _table: dict | None = None
     children_of_head: dict = field(default_factory=dict)
+    language: str = "en"
 
     def use(self, lexicon: Lexicon | None) -> None:
         """Find concepts through ``lexicon`` (one scan of the document for all of them)."""
@@ -403,6 +404,7 @@ class Reading:
         reading = cls(document, provisions, tokens, units, [u.lo for u in units], children_of_lead,
                       unit_of_tokens)
         reading.children_of_head = children_of_head
+        reading.language = document_language(text)
         return reading
 
     # -- concept occurrences
@@ -761,29 +763,73 @@ class Matcher:
         return self._qualifiers[key]
 
     def negated(self, unit: Unit, topic_spans, local) -> bool:
-        """A negator just before or between the topic words, not part of a matched term."""
+        """Whether the clause's predicate is negated over the topic words (ConText: a trigger's
+        scope runs to the end of its clause):
+
+        - a negative subject opening the clause ("No resident shall ...", "Nothing in this
+          Agreement shall ...", "Жоден ... не може ...") negates the whole clause;
+        - a predicate negation ("shall not", "cannot", Ukrainian and Russian "не" before a verb)
+          negates what follows it, and, after the topic words, only with a refusing predicate
+          ("observers shall not be admitted", not "shall not be armed");
+        - a negated obstruction is a protection, not a negation ("shall not prevent the
+          return", "no one shall be required to", "ніщо не перешкоджає"), and a negator inside
+          a matched term ("no claims") or a ``negation_void`` term is no negation."""
         own = [sp for sp in topic_spans if unit.lo <= sp[0] < unit.hi]
         if not own:
             return False
+        triggers = self._negations(unit)
+        if not triggers:
+            return False
         first = min(s for s, _ in own)
         last = max(e for _, e in own)
-        lo, hi = max(unit.lo, first - 3), min(unit.hi, last + 4)
-        negs = [sp for sp in self.unit_spans("negator", {}, unit, lead=False) if lo <= sp[0] < hi]
-        if not negs:
-            return False
         norms = self.r.tokens.norms
         voids = self.unit_spans("negation_void", {}, unit, lead=False)
-        for n, _ in negs:
+        obstructions = self.unit_spans("obstruction", {}, unit, lead=False)
+        for n, kind in triggers:
             if any(s <= n < e for s, e in own):
                 continue        # part of a matched term ("no claims")
             if any(s <= n < e for s, e in voids):
                 continue        # a double negative: "shall not hinder the return"
-            if n < last:
+            if any(s > n and (s < first or s - n <= 4) and not any(a <= s < b for a, b in own)
+                   for s, _ in obstructions):
+                continue        # a negated obstruction protects: "no one shall be prevented from"
+            if kind == "subject":
+                return True
+            if n < last and n >= first - 6:
                 return True     # before or between the topic words: "will not release detainees"
-            if (norms[n - 1] in _AUXILIARIES or norms[n] == "cannot") and \
+            if n >= last and (norms[n - 1] in _AUXILIARIES or norms[n] == "cannot" or kind == "verb") and \
                     any(s == n for s, _ in self.unit_spans("negated_action", {}, unit, lead=False)):
                 return True     # "observers shall not be admitted" (not "shall not be armed")
         return False
+
+    def _negations(self, unit: Unit) -> list[tuple[int, str]]:
+        """The clause's negation triggers as (token, kind): "subject" for a negative subject in
+        its first words, "verb" for Ukrainian or Russian "не" before a verb, "predicate" for
+        any other negator; once per clause."""
+        key = ("neg", unit.index)
+        found = self._qualifiers.get(key)
+        if found is None:
+            found = []
+            tokens = self.r.tokens
+            norms = tokens.norms
+            lang = self.r.language
+            opening = unit.lo + 3
+            for s, _ in self.unit_spans("negative_subject", {}, unit, lead=False):
+                if s <= opening:
+                    found.append((s, "subject"))
+            for s, _ in self.unit_spans("negator", {}, unit, lead=False):
+                if any(s == x for x, _ in found):
+                    continue
+                word = norms[s]
+                if word in ("не", "ні", "нет") and s + 1 < unit.hi:
+                    if not is_verb(norms[s + 1], word_language(norms[s + 1], lang)):
+                        continue    # "не менше", "не пізніше": not the predicate
+                    found.append((s, "verb"))
+                    continue
+                found.append((s, "predicate"))
+            found.sort()
+            self._qualifiers[key] = found
+        return found
 
     # -- one demand
 
@@ -825,7 +871,7 @@ class Matcher:
         for ui in sorted(hits):
             unit = units[ui]
             fl: list[Reason] = []
-            if spec["negation"] == "contradicts" and self.negated(unit, hits[ui], local):
+            if spec["negation"] == "contradicts" and self._action_negated(unit, hits[ui], spec, local):
                 deferral = self.unit_spans("deferral", {}, unit)
                 if deferral:
                     fl.append(Reason("negated", f"The text rules it out until a later event ('{self.surface(deferral)[0]}'): not a commitment now."))
@@ -870,6 +916,15 @@ class Matcher:
                 reasons.extend(flaws[ui])
         ev = [e for ui in sorted(flaws)[:MAX_EVIDENCE] for e in self._evidence_for(units[ui], hits[ui])]
         return Finding(demand.id, "partial", _dedupe_reasons(reasons), _dedupe(ev))
+
+    def _action_negated(self, unit: Unit, spans, spec: dict, local: dict) -> bool:
+        """Whether the hit's clause negates the demand: its action, where the demand names one
+        (``match.action``), else its topic words."""
+        if spec.get("action"):
+            spans = [sp for n in spec["action"] for sp in self.unit_spans(n, local, unit, lead=False)]
+            if not spans:
+                return False
+        return self.negated(unit, spans, local)
 
     def _firm_scope(self, firm: list[int]) -> list[int]:
         """The firm hits and the other clauses of their sentences that carry no qualifier of

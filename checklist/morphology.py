@@ -170,3 +170,17 @@ def key(word: str, lang: str) -> str:
             lemma = lemma[:-2]
         return _tail(_russian_stemmer().stemWord(lemma), _RU_STEPS)
     return _tail(lemma.replace("'", "").replace("ʼ", ""), _UK_STEPS)
+
+
+_VERB_TAGS = frozenset(("VERB", "INFN", "PRTS", "PRED", "GRND"))
+
+
+@lru_cache(maxsize=65536)
+def is_verb(word: str, lang: str) -> bool:
+    """Whether a lower-case Ukrainian or Russian word reads as a finite verb, an infinitive, a
+    short participle or a predicative (the words "не" negates as a predicate: "не звільняються",
+    "не може", "не допущены"), by pymorphy3's likeliest parse."""
+    if lang not in ("uk", "ru") or not _CYRILLIC.search(word):
+        return False
+    parses = _analyzer(lang).parse(word)
+    return bool(parses) and parses[0].tag.POS in _VERB_TAGS

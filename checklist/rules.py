@@ -105,6 +105,10 @@ class MatchSchema(Schema):
     exclude = fields.List(fields.String(validate=validate.Regexp(CONCEPT_NAME)), load_default=list)
     negation = fields.String(load_default="contradicts",
                              validate=validate.OneOf(("contradicts", "ignore")))
+    # the demand's action (release, return, admit ...): with negation = "contradicts", only a
+    # clause that negates the action itself rules the demand out ("visits shall not be
+    # allowed" does not refuse the repatriation of prisoners of war)
+    action = fields.List(fields.String(validate=validate.Regexp(CONCEPT_NAME)), load_default=list)
     element = fields.List(fields.Nested(ElementSchema), load_default=list)
     narrow = fields.List(fields.Nested(QualifierSchema), load_default=list)
     contradict = fields.List(fields.Nested(ContradictSchema), load_default=list)
@@ -344,7 +348,8 @@ def load_concepts(path: Path, problems: list[str]) -> dict:
     return out
 
 
-RESERVED_CONCEPTS = ("weak", "weak_void", "negation_void", "negated_action", "conditional", "conditional_void", "negator", "deferral", "traded_marker")
+RESERVED_CONCEPTS = ("weak", "weak_void", "negation_void", "negated_action", "conditional", "conditional_void",
+                     "negator", "deferral", "traded_marker", "negative_subject", "obstruction")
 
 
 def _check_concepts(demand: dict, concepts: dict, path: Path, lines, problems):
@@ -354,6 +359,7 @@ def _check_concepts(demand: dict, concepts: dict, path: Path, lines, problems):
     for i, group in enumerate(match["topic"]):
         used += [(("match", "topic"), c) for c in group]
     used += [(("match", "exclude"), c) for c in match["exclude"]]
+    used += [(("match", "action"), c) for c in match.get("action", [])]
     for kind in ("element", "narrow"):
         for i, q in enumerate(match[kind]):
             used += [(("match", kind, i, "any"), c) for c in q["any"]]
