@@ -546,6 +546,8 @@ _CLAUSE_JOINS = re.compile(
 _PREDICATE = re.compile(
     r"\b(?:shall|will|must|may|might|should|can|cannot|could|would|is|are|was|were|has|have|had|"
     r"agrees?|agreed|undertakes?|undertook|commits?|committed|guarantees?|ensures?|"
+    r"calls|urges|welcomes|encourages|invites|notes|condemns|reaffirms|recalls|supports|requests|"
+    r"decides|stresses|expresses|regrets|deplores|rejects|insists|proposes|demands|"
     r"мають|має|повинн\w*|зобов\S*|буде|будуть|може|можуть|слід|гарантує\w*|забезпечу\w*|"
     r"погоджу\w*|\w+(?:ється|ються|ться)|\w+(?:ено|ано|ято|ото)|"
     r"должн\w*|обязу\w*|будет|будут|может|могут|следует|гарантиру\w*|обеспечива\w*|"
@@ -844,6 +846,8 @@ class Matcher:
             for unit, spans in self._cooccurring(c["all"], local):
                 if unit.provision.kind == "preamble" or self.negated(unit, spans, local):
                     continue
+                if self.position(unit):
+                    continue        # a recorded position or rejection orders nothing
                 if self._excepted(unit, c["unless"], local):
                     continue
                 if len(contra_ev) < MAX_EVIDENCE:
@@ -871,7 +875,10 @@ class Matcher:
         for ui in sorted(hits):
             unit = units[ui]
             fl: list[Reason] = []
-            if spec["negation"] == "contradicts" and self._action_negated(unit, hits[ui], spec, local):
+            position = self.position(unit)
+            if position:
+                fl.append(Reason("weak", f"It records a position or a discussion, not a commitment ('{position[0]}')."))
+            if not position and spec["negation"] == "contradicts" and self._action_negated(unit, hits[ui], spec, local):
                 deferral = self.unit_spans("deferral", {}, unit)
                 if deferral:
                     fl.append(Reason("negated", f"The text rules it out until a later event ('{self.surface(deferral)[0]}'): not a commitment now."))
@@ -890,6 +897,9 @@ class Matcher:
             for q in spec["narrow"]:
                 if self._qualifies(unit, q, local):
                     fl.append(Reason(q["code"], q["text"]))
+            carve = self.carve_out(unit)
+            if carve:
+                fl.append(Reason("scope", f"An exception narrows whom or what it covers ('{carve[0]}')."))
             flaws[ui] = fl
         if negated_contra:
             text = demand.messages.get("contradicted") or "The text rules out what the demand asks."
@@ -916,6 +926,32 @@ class Matcher:
                 reasons.extend(flaws[ui])
         ev = [e for ui in sorted(flaws)[:MAX_EVIDENCE] for e in self._evidence_for(units[ui], hits[ui])]
         return Finding(demand.id, "partial", _dedupe_reasons(reasons), _dedupe(ev))
+
+    def position(self, unit: Unit) -> list[str]:
+        """A position trigger whose scope covers the clause: in the clause itself, an earlier
+        clause of its sentence, or its lead-in ("The Ukrainian side insisted that ...",
+        "The Parties took note of the proposal to ...")."""
+        key = ("position", unit.index)
+        found = self._qualifiers.get(key)
+        if found is None:
+            spans = list(self.unit_spans("position", {}, unit))
+            for j in self.r.siblings(unit.index):
+                if j < unit.index:
+                    spans += self.unit_spans("position", {}, self.r.units[j], lead=False)
+            found = self._qualifiers[key] = self.surface(sorted(spans)) if spans else []
+        return found
+
+    def carve_out(self, unit: Unit) -> list[str]:
+        """An exception in the clause or its lead-in ("all detainees, except those ..."), not
+        negated ("without exception")."""
+        key = ("carve", unit.index)
+        found = self._qualifiers.get(key)
+        if found is None:
+            norms = self.r.tokens.norms
+            spans = [sp for sp in self.unit_spans("carve_out", {}, unit)
+                     if not any(norms[k] in _QUALIFIER_NEGATORS for k in range(max(0, sp[0] - 2), sp[0]))]
+            found = self._qualifiers[key] = self.surface(spans) if spans else []
+        return found
 
     def _action_negated(self, unit: Unit, spans, spec: dict, local: dict) -> bool:
         """Whether the hit's clause negates the demand: its action, where the demand names one
@@ -948,8 +984,10 @@ class Matcher:
         by one of its ``unless`` concepts."""
         spans = [sp for n in q["any"] for sp in self.unit_spans(n, local, unit)]
         norms = self.r.tokens.norms
+        inclusive = self.unit_spans("inclusive", {}, unit)
         live = [sp for sp in spans
-                if not any(norms[k] in _QUALIFIER_NEGATORS for k in range(max(0, sp[0] - 3), sp[0]))]
+                if not any(norms[k] in _QUALIFIER_NEGATORS for k in range(max(0, sp[0] - 3), sp[0]))
+                and not any(sp[0] - 3 <= e <= sp[0] or sp[1] <= s <= sp[1] + 1 for s, e in inclusive)]
         if not live:
             return False
         return not any(self.present(n, local, unit) for n in q["unless"])

@@ -24,7 +24,7 @@ import re
 from functools import lru_cache
 from itertools import product
 
-MAX_VARIANTS = 64
+MAX_VARIANTS = 1024
 MAX_GAP = 5
 _WORD = re.compile(r"^(=?[\w'’ʼ.]+\*?|<num>|_)$", re.UNICODE)
 
