@@ -34,6 +34,7 @@ from .provisions import Provision, split_provisions, split_sentences
 
 ENGINE_VERSION = "1"
 _PLUS_ONE = (1).__add__
+_RELATIVES = frozenset("who whom whose which that where які яких котрі хто які що которые которых кто что".split())
 _QUALIFIER_NEGATORS = frozenset(("without", "no", "not", "non", "nor", "neither", "never"))
 _AUXILIARIES = frozenset("shall will must can may should would could is are was were be been do does did "
                          "shall's".split())
@@ -565,9 +566,9 @@ def split_clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
             continue
         if _RELATIVE.match(text, m.end()):
             continue            # "persons who are detained and who were deported": one subject
-        # the clause after the conjunction has its own predicate within its first six words,
+        # the clause after the conjunction has its own predicate within its first eight words,
         # and the words before it have one too
-        head = " ".join(text[m.end(): min(end, m.end() + 80)].split()[:6])
+        head = " ".join(text[m.end(): min(end, m.end() + 100)].split()[:8])
         if not _PREDICATE.search(head) or not _PREDICATE.search(text, prev, m.start()):
             continue
         cuts.append((m.start(), m.end()))
@@ -797,8 +798,10 @@ class Matcher:
                 continue        # a negated obstruction protects: "no one shall be prevented from"
             if kind == "subject":
                 return True
-            if n < last and n >= first - 6:
+            if n < last and (n >= first - 3 or not any(
+                    norms[k] in _RELATIVES for k in range(n - 3, first) if k >= unit.lo)):
                 return True     # before or between the topic words: "will not release detainees"
+                                # (not "those who have not ... shall be released")
             if n >= last and (norms[n - 1] in _AUXILIARIES or norms[n] == "cannot" or kind == "verb") and \
                     any(s == n for s, _ in self.unit_spans("negated_action", {}, unit, lead=False)):
                 return True     # "observers shall not be admitted" (not "shall not be armed")
@@ -823,6 +826,8 @@ class Matcher:
                 if any(s == x for x, _ in found):
                     continue
                 word = norms[s]
+                if word == "no" and s + 1 < len(norms) and norms[s + 1][:1].isdigit():
+                    continue        # "Regulation (EC) No 2271/96": a number sign
                 if word in ("не", "ні", "нет") and s + 1 < unit.hi:
                     if not is_verb(norms[s + 1], word_language(norms[s + 1], lang)):
                         continue    # "не менше", "не пізніше": not the predicate
@@ -960,7 +965,23 @@ class Matcher:
             spans = [sp for n in spec["action"] for sp in self.unit_spans(n, local, unit, lead=False)]
             if not spans:
                 return False
-        return self.negated(unit, spans, local)
+        if self.negated(unit, spans, local):
+            return True
+        return self._reversed(unit, spans)
+
+    def _reversed(self, unit: Unit, spans) -> bool:
+        """An unnegated reversal in the clause that is not one of the matched words: "universal
+        jurisdiction ... will be abolished", "will no longer raise human rights"."""
+        own = [sp for sp in spans if unit.lo <= sp[0] < unit.hi]
+        for s, e in self.unit_spans("reversal", {}, unit, lead=False):
+            if any(a <= s < b for a, b in own):
+                continue
+            if not any(-3 <= a - e <= 3 or 0 <= s - b <= 6 for a, b in own):
+                continue        # it undoes something else in the clause, not the demand's subject
+            if self.negated(unit, [(s, e)], {}) and self.r.tokens.norms[s] not in ("no", "більше", "больше"):
+                continue        # "shall not be terminated" keeps it
+            return True
+        return False
 
     def _firm_scope(self, firm: list[int]) -> list[int]:
         """The firm hits and the other clauses of their sentences that carry no qualifier of
