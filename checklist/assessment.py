@@ -18,26 +18,41 @@ import json
 
 from . import __version__
 from .documents import Document
-from .engine import ENGINE_VERSION, Lexicon, Matcher, Reading
+from .engine import ENGINE_VERSION, Lexicon, Matcher, Reading, for_speaker
 from .rules import Library, RuleSet, bundled_library
+from .speaker import Speaker, detect_kind, detect_speaker
 
 SCHEMA = "checklist.assessment/1"
 STATUS_ORDER = ("contradicted", "absent", "partial", "met")
 DOCUMENT_KINDS = ("agreement", "statement")
+KIND_CHOICES = DOCUMENT_KINDS + ("auto",)
 
 
 def assess(document: Document, rule_sets: list[RuleSet] | None = None, library: Library | None = None,
-           document_kind: str = "agreement", reading: Reading | None = None) -> dict:
-    """Assess ``document`` against ``rule_sets`` (default: every bundled set)."""
+           document_kind: str = "agreement", reading: Reading | None = None,
+           speaker: Speaker | None = None) -> dict:
+    """Assess ``document`` against ``rule_sets`` (default: every bundled set).
+
+    ``document_kind`` "auto" reads it from the text (``checklist.speaker.detect_kind``). In a
+    statement, the asks of states and institutions are read by who speaks: ``speaker`` when
+    the user gives it, else the speaker read from the text (``detect_speaker``)."""
     library = library or bundled_library()
     if rule_sets is None:
         rule_sets = library.select()
+    if document_kind == "auto":
+        document_kind = detect_kind(document.text)
+    if document_kind not in DOCUMENT_KINDS:
+        raise ValueError(f"document_kind must be one of {KIND_CHOICES}")
+    if document_kind == "statement" and speaker is None:
+        speaker = detect_speaker(document.text)
     reading = reading or Reading.of(document)
     matcher = Matcher(reading, library.concepts, lexicon_of(library))
     results = []
     for rs in rule_sets:
         for demand in rs.demands:
             finding = matcher.evaluate(demand)
+            if document_kind == "statement":
+                finding = for_speaker(finding, demand, speaker)
             counted = document_kind == "statement" or demand.where == "agreement"
             results.append({
                 "demand": demand.id,
@@ -52,8 +67,6 @@ def assess(document: Document, rule_sets: list[RuleSet] | None = None, library: 
                 "reasons": [r.as_dict() for r in finding.reasons],
                 "evidence": [e.as_dict() for e in finding.evidence],
             })
-    if document_kind not in DOCUMENT_KINDS:
-        raise ValueError(f"document_kind must be one of {DOCUMENT_KINDS}")
     flags = []
     for spec in library.flags:
         for ev in matcher.flag(spec):
@@ -78,6 +91,7 @@ def assess(document: Document, rule_sets: list[RuleSet] | None = None, library: 
             "format": document.format,
         },
         "document_kind": document_kind,
+        "speaker": speaker.as_dict() if document_kind == "statement" and speaker is not None else None,
         "rule_sets": [{"id": rs.id, "version": rs.version, "title": rs.title} for rs in rule_sets],
         "results": results,
         "summary": summary,

@@ -1125,3 +1125,34 @@ def _dedupe_reasons(reasons: list[Reason]) -> list[Reason]:
             seen.add(key)
             out.append(r)
     return out
+
+
+# ---------------------------------------------------------------- statements
+
+_KIND_NAMES = {"state": "a state", "eu": "the EU", "asp": "the Assembly of States Parties", "un": "a UN body",
+               "icc": "the ICC", "otp": "the ICC's Office of the Prosecutor", "other": "another body"}
+
+
+def for_speaker(finding: Finding, demand, speaker) -> Finding:
+    """An ask of states and institutions read in a statement, by who speaks (CODEBOOK): a firm
+    statement of policy by a body the ask addresses meets it, weak wording by it is partial and
+    its refusal contradicts the ask; a statement by another body that takes up the ask's subject
+    (calling on the addressee, or reacting in its place) is partial, whatever its wording, and
+    so is one whose speaker cannot be told (coded conservatively: never met)."""
+    if demand.where != "policy" or finding.status == "absent":
+        return finding
+    kinds = demand.addressee_kinds
+    if speaker is not None and speaker.known and speaker.kind in kinds:
+        return finding
+    if speaker is None or not speaker.known:
+        if finding.status != "met":
+            return finding
+        why = ("The speaker of this statement could not be determined, so a firm statement is not "
+               "counted as the addressee's policy; give the speaker to settle it.")
+        return Finding(finding.demand, "partial", [Reason("addressee", why)], finding.evidence)
+    addressed = ", ".join(a["name"] for a in demand.addressees)
+    who = _KIND_NAMES.get(speaker.kind, "another body")
+    why = (f"The statement is by {speaker.name or who} ({who}), not by a body the ask addresses "
+           f"({addressed}): it takes up the subject but is not the addressee's own policy.")
+    return Finding(finding.demand, "partial", [Reason("addressee", why)] + [
+        r for r in finding.reasons if r.code not in ("contradiction", "negated")], finding.evidence)

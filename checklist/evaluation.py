@@ -23,7 +23,7 @@ def ref_parts(ref: str) -> tuple[str, ...]:
     """Reference components after ignoring case, spaces, brackets and words such as Article,
     Point, para: "Article 4.2" -> ("4", "2"); "21(b)" -> ("21", "b"); "para 2" -> ("2",)."""
     s = _REF_WORDS.sub(" ", ref.lower())
-    return tuple(re.findall(r"\d+|[a-z]+", s))
+    return tuple(re.findall(r"\d+|[^\W\d_]+", s))
 
 
 def refs_match(gold: str, reported: str) -> bool:
@@ -77,7 +77,9 @@ def evaluate(corpus_dir, gold_dir, library: Library, set_ids=None) -> dict:
         if not candidates:
             continue
         documents += 1
-        result = assess(read_file(candidates[0]), rule_sets, library)
+        # the kind of text and its speaker are read from the text, as for a user who does not
+        # give them
+        result = assess(read_file(candidates[0]), rule_sets, library, document_kind="auto")
         by_id = {r["demand"]: r for r in result["results"]}
         for demand_id, label in sorted(labels.items()):
             if demand_id not in loaded:

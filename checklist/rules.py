@@ -24,7 +24,7 @@ from .errors import RuleError
 
 STATUSES = ("met", "partial", "absent", "contradicted")
 REASON_CODES = ("weak", "scope", "elements", "conditional", "traded", "preamble", "negated",
-                "contradiction")
+                "contradiction", "addressee")
 LANGUAGES = ("en", "uk", "ru")
 CONCEPT_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -129,13 +129,34 @@ class ExampleSchema(Schema):
     note = fields.String(load_default=None)
 
 
+ADDRESSEE_KINDS = ("state", "eu", "asp", "un", "icc", "otp")
+
+
+class AddresseeSchema(Schema):
+    """A body an ask of states and institutions addresses, and what it must do (from the
+    source letter): a statement of policy by one of these can meet the ask."""
+
+    kind = fields.String(required=True, validate=validate.OneOf(ADDRESSEE_KINDS))
+    name = fields.String(required=True, validate=validate.Length(min=2))
+    must = fields.String(required=True, validate=validate.Length(min=10))
+
+
 class DemandSchema(Schema):
     id = fields.String(required=True)
     title = fields.String(required=True, validate=validate.Length(min=3, max=120))
     source_wording = fields.String(required=True, validate=validate.Length(min=10))
     theme = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9-]*$"))
     where = fields.String(load_default="agreement", validate=validate.OneOf(("agreement", "policy")))
+
+    @validates_schema
+    def _policy_has_addressees(self, data, **kwargs):
+        if data.get("where") == "policy" and not data.get("addressee"):
+            raise ValidationError("an ask of states and institutions (where = \"policy\") names the bodies it "
+                                  "addresses: add [[addressee]] tables with kind, name and must",
+                                  field_name="addressee")
+
     related = fields.List(fields.String(), load_default=list)
+    addressee = fields.List(fields.Nested(AddresseeSchema), load_default=list)
     messages = fields.Nested(MessagesSchema, required=True)
     match = fields.Nested(MatchSchema, required=True)
     concepts = fields.Dict(keys=fields.String(validate=validate.Regexp(CONCEPT_NAME)),
@@ -177,6 +198,11 @@ class Demand:
     concepts: dict
     examples: tuple[dict, ...]
     path: str
+    addressees: tuple[dict, ...] = ()
+
+    @property
+    def addressee_kinds(self) -> frozenset:
+        return frozenset(a["kind"] for a in self.addressees)
 
     @property
     def sort_key(self):
@@ -455,7 +481,8 @@ def load_rule_set(folder: Path, concepts: dict, problems: list[str]) -> RuleSet 
             id=demand["id"], rule_set=folder.name, number=number, title=demand["title"],
             source_wording=demand["source_wording"], theme=demand["theme"], where=demand["where"],
             related=tuple(demand["related"]), messages=demand["messages"], match=demand["match"],
-            concepts=demand["concepts"], examples=tuple(demand["example"]), path=str(path)))
+            concepts=demand["concepts"], examples=tuple(demand["example"]), path=str(path),
+            addressees=tuple(demand["addressee"])))
     if meta is None or len(problems) > before:
         return None
     demands.sort(key=lambda d: d.sort_key)

@@ -1,0 +1,194 @@
+"""Who speaks in a statement, and what kind of text it is.
+
+The asks of states and institutions (``where = "policy"``) are met by a firm statement of
+policy by a body the ask addresses (CODEBOOK): the EU and its member states, States Parties,
+the Assembly of States Parties, UN bodies, the ICC or its Office of the Prosecutor. This module
+reads the speaker from the text (the title line "Statement by the High Representative on behalf
+of the EU", "Joint statement by ... States Parties", "the Spokesperson for the Secretary-General
+said", a news report quoting someone: the quoted speaker, not the outlet) and tells a statement
+from an agreement. A user who knows the speaker gives it instead (``Speaker.given``).
+
+Speaker kinds: state | eu | asp | un | icc | otp | other.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+SPEAKER_KINDS = ("state", "eu", "asp", "un", "icc", "otp", "other")
+
+# (kind, pattern), most specific first: the OTP before the ICC, the ASP before "States Parties",
+# the EU before its member states
+_KIND_PATTERNS = [
+    ("otp", r"office of the prosecutor|\bOTP\b|(?:ICC|the) prosecutor\b|prosecutor of the international criminal court|"
+            r"офіс прокурора|канцелярі[яї] прокурора|прокурор(?:а)? (?:МКС|МУС)|канцеляри[яи] прокурора|прокурор(?:а)? МУС"),
+    ("asp", r"assembly of states parties|\bASP\b|bureau of the assembly|president of the assembly|"
+            r"асамбле\w* держав\W+учасниц\w*|ассамбле\w* государств\W+участник\w*"),
+    ("icc", r"international criminal court|\bICC\b|pre-trial chamber|the presidency of the court|registry of the court|"
+            r"міжнародн\w+ кримінальн\w+ суд\w*|\bМКС\b|международн\w+ уголовн\w+ суд\w*|\bМУС\b"),
+    ("un", r"secretary-general|united nations|\bUN\b|high commissioner for human rights|human rights council|"
+           r"security council|\bOHCHR\b|special rapporteur|генеральн\w+ секретар\w*|\bООН\b|"
+           r"організаці[яї] об.єднаних націй|организаци[яи] объединенных наций"),
+    ("eu", r"european union|\bEU\b|high representative|\bEEAS\b|european commission|european council|"
+           r"council of the european union|foreign affairs council|\bthe council\b|council conclusions|"
+           r"von der leyen|kallas|borrell|"
+           r"європейськ\w+ союз\w*|\bЄС\b|європейськ\w+ комісі\w+|европейск\w+ союз\w*|\bЕС\b|европейск\w+ комисси\w+"),
+    ("state", r"government|ministry|minister|ministers|president of|prime minister|chancellor|taoiseach|"
+              r"foreign office|department of state|parliament|states parties|member states|the state of|"
+              r"\bstates\b|spokesperson of the ministry|verkhovna rada|delegation|embassy|"
+              r"делегаці\w+|посольств\w+|делегаци\w+|"
+              r"уряд\w*|міністерств\w*|міністр\w*|президент\w*|прем.єр\w*|верховн\w+ рад\w+|\bМЗС\b|"
+              r"правительств\w*|министерств\w*|министр\w*|премьер\w*|\bМИД\b|государств\w*|держав\w*"),
+]
+_KINDS = [(kind, re.compile(p, re.I)) for kind, p in _KIND_PATTERNS]
+
+# where a statement names its author: a title or opening line
+_AUTHOR_LINE = re.compile(
+    r"^\s*(?:(?:joint\s+)?statement|declaration|remarks|press\s+(?:release|statement)|communiqu[eé]|"
+    r"conclusions|outcome|speech|address|letter|decision|resolution|"
+    r"(?:спільна\s+)?заява|звернення|декларація|висновки|рішення|постанова|"
+    r"(?:совместное\s+)?заявление|декларация|обращение|выводы|решение|постановление)\b[^\n]{0,200}", re.I | re.M)
+# reported speech: "X said", "according to X", "X told reporters"
+_REPORTING = re.compile(
+    r"\b(?:said|says|stated|told|added|declared|announced|wrote|according to|"
+    r"заявив|заявила|заявили|сказав|сказала|повідомив|повідомила|за словами|наголосив|наголосила|"
+    r"заявил|заявила|заявили|сказал|сказала|сообщил|сообщила|по словам|подчеркнул|подчеркнула)\b", re.I)
+_AGREEMENT_TITLE = re.compile(
+    r"\b(?:agreement|protocol|memorandum|accord|arrangement|plan|treaty|ceasefire|armistice|framework|"
+    r"record of (?:talks|the meeting)|minutes|understanding|"
+    r"угод\w*|протокол\w*|меморандум\w*|договір|договор\w*|домовленост\w*|соглашени\w*|перемири\w*|план\w*)\b",
+    re.I)
+_STATEMENT_TITLE = re.compile(
+    r"\b(?:statement|declaration|remarks|press release|communiqu[eé]|conclusions|speech|"
+    r"заява|заяви|звернення|заявление|заявления|обращение|выступление|виступ)\b", re.I)
+_NEWS = re.compile(r"\b(?:reuters|associated press|\bAP\b|AFP|news|reported|reporters|journalists|correspondent|"
+                   r"кореспондент\w*|журналіст\w*|журналист\w*|корреспондент\w*|повідомляє|сообщает)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Speaker:
+    name: str            # as the text names it ("" when unknown)
+    kind: str            # one of SPEAKER_KINDS, or "unknown"
+    source: str          # "given" | "detected" | "unknown"
+    evidence: str = ""   # the words it was read from
+
+    @classmethod
+    def given(cls, name: str, kind: str) -> "Speaker":
+        if kind not in SPEAKER_KINDS:
+            raise ValueError(f"speaker kind must be one of {', '.join(SPEAKER_KINDS)}, not {kind!r}")
+        return cls(name.strip() or kind, kind, "given")
+
+    @property
+    def known(self) -> bool:
+        return self.kind in SPEAKER_KINDS
+
+    def as_dict(self) -> dict:
+        return {"name": self.name, "kind": self.kind, "source": self.source, "evidence": self.evidence}
+
+
+UNKNOWN = Speaker("", "unknown", "unknown")
+
+
+def _kind_of(words: str) -> str | None:
+    """The kind of body named first in ``words`` (by position; at one position, the most
+    specific kind)."""
+    best = None
+    for order, (kind, pattern) in enumerate(_KINDS):
+        m = pattern.search(words)
+        if m and (best is None or (m.start(), order) < best[0]):
+            best = ((m.start(), order), kind, m.group())
+    return (best[1], best[2]) if best else None
+
+
+def _head(text: str, limit: int = 600) -> str:
+    return text[:limit]
+
+
+def detect_kind(text: str) -> str:
+    """'statement' or 'agreement', from the title and opening lines: a text titled as a
+    statement, declaration or press release, or a news report, is a statement; a text titled
+    as an agreement, protocol, memorandum or plan, or anything else, an agreement."""
+    head = _head(text, 400)
+    first = next((ln for ln in head.splitlines() if ln.strip()), "")
+    if _STATEMENT_TITLE.search(first) and not re.search(r"\bdraft agreement\b", first, re.I):
+        return "statement"
+    if _AGREEMENT_TITLE.search(first):
+        return "agreement"
+    if _STATEMENT_TITLE.search(head) and not _AGREEMENT_TITLE.search(head):
+        return "statement"
+    if _REPORTING.search(head) and _NEWS.search(text[:2000]):
+        return "statement"
+    return "agreement"
+
+
+_AUTHOR_AFTER = re.compile(r"\b(?:by|of|from)\s+(?:the\s+)?", re.I)
+
+
+def _author(line: str, keyword_end: int) -> tuple[str, str] | None:
+    """The body that issues a titled text: named at the line's start ("EU-Ukraine Joint
+    Statement", "Council of the European Union - Conclusions"), after "by", "of" or "from" in
+    English ("Statement by the Minister of Justice"), or right after the keyword in Ukrainian and
+    Russian ("Заява Міністерства закордонних справ")."""
+    found = _kind_of(line[:keyword_end])
+    if found:
+        return found
+    rest = line[keyword_end:]
+    if rest.isascii():
+        m = _AUTHOR_AFTER.search(rest)
+        if not m or m.start() > 40:
+            return None
+        return _kind_of(rest[m.end(): m.end() + 120])
+    return _kind_of(rest[:80])
+
+
+def _reported_speaker(text: str) -> tuple[str, str, str] | None:
+    """In a news report, the body a verb of saying attributes the words to: the nearest one
+    named before it ("The EU said"), or after it where the verb follows the quote (", said the
+    spokesperson") or is "according to" / "за словами" / "по словам"."""
+    for rm in _REPORTING.finditer(text[:4000]):
+        verb = rm.group().lower()
+        before = text[max(0, rm.start() - 140): rm.start()]
+        after = text[rm.end(): rm.end() + 90]
+        forward = verb in ("according to", "за словами", "по словам") or \
+            before.rstrip().endswith((",", "\"", "”", "»", "'"))
+        found = None
+        if forward:
+            found = _kind_of(after)
+        if found is None:
+            best = None
+            for kind, pattern in _KINDS:
+                for m in pattern.finditer(before):
+                    if best is None or m.end() > best[0]:
+                        best = (m.end(), kind, m.group())
+            if best:
+                found = (best[1], best[2])
+        if found is None and not forward:
+            found = _kind_of(after[:60])
+        if found:
+            window = (before[-80:] + rm.group() + after[:60]).strip().replace("\n", " ")
+            return found[0], found[1], window
+    return None
+
+
+def detect_speaker(text: str) -> Speaker:
+    """The speaker of a statement, read from its title or opening lines, or in a news report
+    from the body quoted ("..., the Secretary-General's spokesperson said"); UNKNOWN where the
+    text does not say."""
+    head = _head(text, 1200)
+    m = _AUTHOR_LINE.search(head)
+    if m:
+        line = m.group()
+        keyword = re.match(r"\s*\S+(?:\s+(?:statement|release|заява|заявление))?", line)
+        found = _author(line, keyword.end() if keyword else 0)
+        if found:
+            return Speaker(line.strip()[:160], found[0], "detected", found[1])
+    # the first lines name their author at their start ("Council of the European Union - ...",
+    # "ASP President, Ms. ... welcomes", "The Bureau of the Assembly ...")
+    for line in [ln for ln in head.splitlines() if ln.strip()][:2]:
+        found = _kind_of(line[:60])
+        if found and line.lower().find(found[1].lower()) <= 12:
+            return Speaker(line.strip()[:160], found[0], "detected", found[1])
+    reported = _reported_speaker(text)
+    if reported:
+        return Speaker(reported[1], reported[0], "detected", reported[2])
+    return UNKNOWN
