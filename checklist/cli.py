@@ -128,7 +128,12 @@ def assess(file, rules_opt, fmt, document_kind, output):
 
 
 def _sample_path() -> Path:
-    samples = Path(__file__).resolve().parent.parent / "samples"
+    from .resources import ResourceError, samples_dir
+
+    try:
+        samples = samples_dir()
+    except ResourceError as exc:
+        _fail(exc)
     found = sorted(samples.glob("*.txt"))
     if not found:
         raise CLIError(f"No sample draft in {samples}: pass a file to `checklist assess` instead.")

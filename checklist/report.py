@@ -65,8 +65,10 @@ CSV_REVIEW_COLUMNS = ("machine_status", "reviewed", "reviewer", "review_reason",
 
 
 def templates_dir() -> Path:
-    """The ``templates/`` folder beside the package (as ``rules/`` is found)."""
-    return Path(__file__).resolve().parent.parent / "templates"
+    """The bundled ``templates/`` folder (see :mod:`checklist.resources`)."""
+    from .resources import templates_dir as found
+
+    return found()
 
 
 @lru_cache(maxsize=1)

@@ -29,11 +29,13 @@ CONCEPT_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 def default_rules_dir() -> Path:
-    """``$CHECKLIST_RULES`` if set, else the ``rules/`` folder beside the package."""
+    """``$CHECKLIST_RULES`` if set, else the bundled rule sets (see :mod:`checklist.resources`)."""
     env = os.environ.get("CHECKLIST_RULES")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parent.parent / "rules"
+    from .resources import rules_dir
+
+    return rules_dir()
 
 
 # ---------------------------------------------------------------- schemas
