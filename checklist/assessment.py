@@ -19,7 +19,7 @@ import json
 from . import __version__
 from .documents import Document
 from .engine import ENGINE_VERSION, Lexicon, Matcher, Reading
-from .rules import Library, RuleSet, bundled_library
+from .library import Library, RuleSet
 
 SCHEMA = "checklist.assessment/1"
 STATUS_ORDER = ("contradicted", "absent", "partial", "met")
@@ -29,7 +29,10 @@ DOCUMENT_KINDS = ("agreement", "statement")
 def assess(document: Document, rule_sets: list[RuleSet] | None = None, library: Library | None = None,
            document_kind: str = "agreement", reading: Reading | None = None) -> dict:
     """Assess ``document`` against ``rule_sets`` (default: every bundled set)."""
-    library = library or bundled_library()
+    if library is None:
+        from .rulecache import library as bundled_library
+
+        library = bundled_library()
     if rule_sets is None:
         rule_sets = library.select()
     reading = reading or Reading.of(document)

@@ -21,7 +21,6 @@ from datetime import date, datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from . import __version__
@@ -72,7 +71,10 @@ def templates_dir() -> Path:
 
 
 @lru_cache(maxsize=1)
-def _environment() -> Environment:
+def _environment():
+    # Jinja is imported for the first HTML or PDF report, not by every command
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
     env = Environment(loader=FileSystemLoader(str(templates_dir())),
                       autoescape=select_autoescape(default=True, default_for_string=True),
                       trim_blocks=True, lstrip_blocks=True)

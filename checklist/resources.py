@@ -15,6 +15,7 @@ Imports nothing but the standard library, so that every command can call it chea
 """
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -66,6 +67,19 @@ def data_dir(name: str) -> Path:
 def rules_dir() -> Path:
     """The bundled rule sets (``CHECKLIST_RULES`` is applied by :mod:`checklist.rules`)."""
     return data_dir("rules")
+
+
+def configured_rules_dir() -> Path:
+    """The main rules folder: ``$CHECKLIST_RULES`` if set, else the bundled rule sets."""
+    env = os.environ.get("CHECKLIST_RULES")
+    return Path(env) if env else rules_dir()
+
+
+def extra_rules_dirs() -> list[Path]:
+    """A user's own rule-set folders, used beside the main ones: ``$CHECKLIST_RULES_EXTRA``,
+    separated by ``os.pathsep`` (``:`` on Linux and macOS, ``;`` on Windows)."""
+    env = os.environ.get("CHECKLIST_RULES_EXTRA", "")
+    return [Path(p) for p in env.split(os.pathsep) if p.strip()]
 
 
 def templates_dir() -> Path:
