@@ -167,7 +167,7 @@ def _assess_one(job: Job) -> Outcome:
         for fmt in w["formats"]:
             write_atomic(w["out"] / f"{job.base}.{fmt}", render(result, fmt, w["library"]))
     except ChecklistError as exc:
-        return Outcome(job.label, job.base, False, error=_one_line(str(exc)))
+        return Outcome(job.label, job.base, False, error=_named(job, str(exc)))
     except OSError as exc:
         return Outcome(job.label, job.base, False,
                        error=_one_line(f"{job.label}: cannot write its report ({exc.strerror or exc})"))
@@ -184,6 +184,16 @@ def _assess_chunk(jobs: list[Job]) -> list[Outcome]:
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
+
+
+def _named(job: Job, message: str) -> str:
+    """The reader's one-line message, naming the draft as the batch was given it."""
+    message = _one_line(message)
+    for prefix in (f"{job.label}: ", f"{job.path.name}: "):
+        if message.startswith(prefix):
+            message = message[len(prefix):]
+            break
+    return f"{job.label}: {message}"
 
 
 def run(jobs: list[Job], library, set_ids, document_kind: str, formats, out_dir: Path,
@@ -267,7 +277,7 @@ def matrix_html(outcomes: list[Outcome], demands: list[dict], formats, library) 
                 counts[status] += 1
         rows.append({"o": o, "counts": counts,
                      "cells": [o.statuses.get(d["id"], "") for d in demands],
-                     "report": f"{o.base}.html" if "html" in formats else None})
+                     "report": f"{o.base}.html" if o.ok and "html" in formats else None})
     return _environment().get_template("batch/matrix.html").render(
         sets=sets, demands=demands, rows=rows, version=__version__,
         statuses=[{"id": s, "word": STATUS_WORDS[s], "symbol": STATUS_SYMBOLS[s]} for s in STATUS_ORDER],

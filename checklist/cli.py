@@ -78,8 +78,8 @@ def _library(list_problems: bool = False):
                            f"that folder out of --rules-dir and CHECKLIST_RULES_EXTRA.") from exc
         more = (f" (and {len(problems) - 1} more: `checklist rules test` lists them all)"
                 if len(problems) > 1 else "")
-        raise CLIError(f"A rule file fails validation: {problems[0]}{more}; fix it, or leave its folder "
-                       f"out of --rules-dir and CHECKLIST_RULES_EXTRA.") from exc
+        raise CLIError(f"Invalid rule file: {problems[0]}{more}. Fix it, or leave its folder out of "
+                       f"--rules-dir and CHECKLIST_RULES_EXTRA.") from exc
     except ChecklistError as exc:
         _fail(exc)
 

@@ -446,10 +446,6 @@ def extra_rules_dirs() -> list[Path]:
 
 def _extra_set_folders(extra: Path, problems: list[str]) -> list[Path]:
     """An extra folder is one rule set (it holds ``ruleset.toml``) or a folder of rule sets."""
-    if not extra.is_dir():
-        problems.append(f"{extra}: rule folder not found; check the folder given to --rules-dir or "
-                        f"{EXTRA_ENV}")
-        return []
     if (extra / "ruleset.toml").is_file():
         return [extra]
     folders = sorted(p for p in extra.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))
@@ -465,9 +461,14 @@ def load_library_with(root: Path | str | None = None, extras=()) -> Library:
     them. An extra set uses the shared concepts, themes and flags; a folder of sets may add
     concepts of its own in ``concepts.toml`` (and ``concepts.d/``), under new names. Raise
     RuleError listing every problem of the extra folders."""
+    extras = [Path(p) for p in extras]
+    for extra in extras:
+        if not extra.is_dir():
+            raise RuleError(f"Rule folder {extra} not found: check the folder given to --rules-dir or "
+                            f"{EXTRA_ENV}.")
     lib = load_library(root)
     problems: list[str] = []
-    for extra in (Path(p) for p in extras):
+    for extra in extras:
         folders = _extra_set_folders(extra, problems)
         if folders and folders != [extra]:
             more_files = [extra / "concepts.toml"] if (extra / "concepts.toml").is_file() else []
