@@ -155,6 +155,14 @@ def _init_worker(library, set_ids, document_kind, formats, out_dir) -> None:
     tune_gc()
 
 
+def _init_pool_worker(*args) -> None:
+    """A worker process leaves Ctrl+C to the main process, which stops the batch."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _init_worker(*args)
+
+
 def _assess_one(job: Job) -> Outcome:
     from .assessment import assess
     from .documents import read_file
@@ -215,21 +223,25 @@ def run(jobs: list[Job], library, set_ids, document_kind: str, formats, out_dir:
 
     size = max(1, min(MAX_CHUNK, len(jobs) // (workers * 4)))
     chunks = [list(range(i, min(i + size, len(jobs)))) for i in range(0, len(jobs), size)]
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=args) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_pool_worker, initargs=args) as pool:
         futures = {pool.submit(_assess_chunk, [jobs[i] for i in chunk]): chunk for chunk in chunks}
-        for future in as_completed(futures):
-            chunk = futures[future]
-            try:
-                outcomes = future.result()
-            except BrokenProcessPool:
-                outcomes = [Outcome(jobs[i].label, jobs[i].base, False,
-                                    error=f"{jobs[i].label}: the worker process assessing it stopped "
-                                          f"(out of memory?); assess it alone to see why")
-                            for i in chunk]
-            for i, outcome in zip(chunk, outcomes):
-                done[i] = outcome
-            if progress:
-                progress(len(chunk))
+        try:
+            for future in as_completed(futures):
+                chunk = futures[future]
+                try:
+                    outcomes = future.result()
+                except BrokenProcessPool:
+                    outcomes = [Outcome(jobs[i].label, jobs[i].base, False,
+                                        error=f"{jobs[i].label}: the worker process assessing it stopped "
+                                              f"(out of memory?); assess it alone to see why")
+                                for i in chunk]
+                for i, outcome in zip(chunk, outcomes):
+                    done[i] = outcome
+                if progress:
+                    progress(len(chunk))
+        except KeyboardInterrupt:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
     return [done[i] for i in range(len(jobs))]
 
 

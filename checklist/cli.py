@@ -234,12 +234,17 @@ def _assess_batch(files, rules_opt, formats, document_kind, output, jobs, force)
         _fail(exc)
     workers = jobs or _cpu_count()
     workers = max(1, min(workers, len(todo)))
-    if len(todo) >= PROGRESS_FROM:
-        with click.progressbar(length=len(todo), label=f"Assessing {len(todo)} drafts", file=sys.stderr,
-                               show_pos=True) as bar:
-            outcomes = batch.run(todo, lib, set_ids, document_kind, formats, output, workers, bar.update)
-    else:
-        outcomes = batch.run(todo, lib, set_ids, document_kind, formats, output, workers)
+    try:
+        if len(todo) >= PROGRESS_FROM:
+            with click.progressbar(length=len(todo), label=f"Assessing {len(todo)} drafts", file=sys.stderr,
+                                   show_pos=True) as bar:
+                outcomes = batch.run(todo, lib, set_ids, document_kind, formats, output, workers, bar.update)
+        else:
+            outcomes = batch.run(todo, lib, set_ids, document_kind, formats, output, workers)
+    except KeyboardInterrupt:
+        click.echo("", err=True)
+        raise CLIError(f"Interrupted: the reports already in {output} are complete, matrix.csv and "
+                       f"matrix.html were not written; run again with --force to redo the batch.") from None
     try:
         batch.write_matrix(output, outcomes, lib, set_ids, formats)
     except OSError as exc:
