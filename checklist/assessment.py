@@ -19,7 +19,7 @@ import json
 from . import __version__
 from .documents import Document
 from .engine import ENGINE_VERSION, Lexicon, Matcher, Reading, for_speaker
-from .rules import Library, RuleSet, bundled_library
+from .library import Library, RuleSet
 from .speaker import Speaker, detect_kind, detect_speaker
 
 SCHEMA = "checklist.assessment/1"
@@ -36,7 +36,10 @@ def assess(document: Document, rule_sets: list[RuleSet] | None = None, library: 
     ``document_kind`` "auto" reads it from the text (``checklist.speaker.detect_kind``). In a
     statement, the asks of states and institutions are read by who speaks: ``speaker`` when
     the user gives it, else the speaker read from the text (``detect_speaker``)."""
-    library = library or bundled_library()
+    if library is None:
+        from .rulecache import library as bundled_library
+
+        library = bundled_library()
     if rule_sets is None:
         rule_sets = library.select()
     if document_kind == "auto":

@@ -57,7 +57,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
-from pathlib import Path
 
 from .assessment import STATUS_ORDER, assess
 from .documents import Document
@@ -754,13 +753,12 @@ def _capitalise(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-_TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "compare"
-
-
 @lru_cache(maxsize=1)
 def _environment():
     import jinja2
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(_TEMPLATES)),
+
+    from .resources import templates_dir
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates_dir() / "compare")),
                               autoescape=True, undefined=jinja2.StrictUndefined,
                               trim_blocks=True, lstrip_blocks=True)
 

@@ -26,8 +26,6 @@ from pathlib import Path
 from xml.parsers import expat
 
 import nh3
-import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
 from charset_normalizer import from_bytes
 
 from .errors import DocumentError
@@ -1186,7 +1184,17 @@ def _read_pdf(data: bytes, name: str, limits: Limits) -> tuple[str, tuple[PageSp
     return text, spans
 
 
+def _pdfium():
+    """pypdfium2 and its raw bindings, imported on the first PDF: a command that reads no
+    PDF does not pay for loading PDFium (about 30 ms)."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    return pdfium, pdfium_c
+
+
 def _pdf_page_texts(data: bytes, name: str, limits: Limits) -> list[str]:
+    pdfium, pdfium_c = _pdfium()
     with _PDFIUM_LOCK:
         try:
             pdf = pdfium.PdfDocument(data)
@@ -1205,8 +1213,9 @@ def _pdf_page_texts(data: bytes, name: str, limits: Limits) -> list[str]:
             pdf.close()
 
 
-def _pdf_page_text(pdf: pdfium.PdfDocument, index: int, name: str) -> str:
-    """One page's text; the caller holds the pdfium lock."""
+def _pdf_page_text(pdf, index: int, name: str) -> str:
+    """One page's text of a ``pypdfium2.PdfDocument``; the caller holds the pdfium lock."""
+    pdfium, _ = _pdfium()
     try:
         page = pdf[index]
         try:

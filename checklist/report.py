@@ -21,7 +21,6 @@ from datetime import date, datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from . import __version__
@@ -65,12 +64,17 @@ CSV_REVIEW_COLUMNS = ("machine_status", "reviewed", "reviewer", "review_reason",
 
 
 def templates_dir() -> Path:
-    """The ``templates/`` folder beside the package (as ``rules/`` is found)."""
-    return Path(__file__).resolve().parent.parent / "templates"
+    """The bundled ``templates/`` folder (see :mod:`checklist.resources`)."""
+    from .resources import templates_dir as found
+
+    return found()
 
 
 @lru_cache(maxsize=1)
-def _environment() -> Environment:
+def _environment():
+    # Jinja is imported for the first HTML or PDF report, not by every command
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
     env = Environment(loader=FileSystemLoader(str(templates_dir())),
                       autoescape=select_autoescape(default=True, default_for_string=True),
                       trim_blocks=True, lstrip_blocks=True)

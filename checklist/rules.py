@@ -10,11 +10,8 @@ Every problem in every file is reported, as ``path:line: field: what is wrong``.
 """
 from __future__ import annotations
 
-import os
 import re
 import tomllib
-from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
@@ -30,11 +27,10 @@ CONCEPT_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 def default_rules_dir() -> Path:
-    """``$CHECKLIST_RULES`` if set, else the ``rules/`` folder beside the package."""
-    env = os.environ.get("CHECKLIST_RULES")
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parent.parent / "rules"
+    """``$CHECKLIST_RULES`` if set, else the bundled rule sets (see :mod:`checklist.resources`)."""
+    from .resources import configured_rules_dir
+
+    return configured_rules_dir()
 
 
 # ---------------------------------------------------------------- schemas
@@ -181,83 +177,10 @@ class RuleSetSchema(Schema):
 
 
 # ---------------------------------------------------------------- model
+# Demand, RuleSet and Library live in checklist.library (no marshmallow), so that a library
+# from the cache (checklist.rulecache) loads without importing the validator.
 
-
-@dataclass(frozen=True)
-class Demand:
-    id: str
-    rule_set: str
-    number: str
-    title: str
-    source_wording: str
-    theme: str
-    where: str
-    related: tuple[str, ...]
-    messages: dict
-    match: dict
-    concepts: dict
-    examples: tuple[dict, ...]
-    path: str
-    addressees: tuple[dict, ...] = ()
-
-    @property
-    def addressee_kinds(self) -> frozenset:
-        return frozenset(a["kind"] for a in self.addressees)
-
-    @property
-    def sort_key(self):
-        m = re.match(r"(\d+)(.*)", self.number)
-        return (int(m.group(1)), m.group(2)) if m else (10**6, self.number)
-
-
-@dataclass(frozen=True)
-class RuleSet:
-    id: str
-    version: str
-    title: str
-    meta: dict
-    demands: tuple[Demand, ...]
-    path: str
-
-
-@dataclass
-class Library:
-    """All rule sets found in a rules folder, with the shared concepts."""
-
-    root: Path
-    concepts: dict
-    themes: dict = field(default_factory=dict)       # theme id -> {"title", "order"}
-    flags: list = field(default_factory=list)        # context flags (rules/flags.toml)
-    rule_sets: dict = field(default_factory=dict)
-
-    def get(self, set_id: str) -> RuleSet:
-        try:
-            return self.rule_sets[set_id]
-        except KeyError:
-            known = ", ".join(sorted(self.rule_sets)) or "none"
-            raise RuleError(f"Unknown rule set '{set_id}': choose one of {known}.") from None
-
-    def select(self, ids=None) -> list[RuleSet]:
-        if not ids:
-            return [self.rule_sets[k] for k in sorted(self.rule_sets)]
-        return [self.get(i) for i in ids]
-
-    def demand(self, demand_id: str) -> Demand:
-        set_id, _, _ = demand_id.partition("/")
-        for d in self.get(set_id).demands:
-            if d.id == demand_id:
-                return d
-        raise RuleError(f"Unknown demand '{demand_id}': run `checklist rules list` to see the demand IDs.")
-
-    def all_demands(self):
-        for rs in self.select():
-            yield from rs.demands
-
-    def all_concepts(self):
-        """Every concept as ``(name, term lists)``: the shared ones, then each demand's own."""
-        yield from self.concepts.items()
-        for demand in self.all_demands():
-            yield from demand.concepts.items()
+from .library import Demand, Library, RuleSet  # noqa: E402,F401  (re-exported)
 
 
 # ---------------------------------------------------------------- loading
@@ -539,11 +462,86 @@ def coverage(library: Library) -> list[dict]:
     return rows
 
 
-@lru_cache(maxsize=8)
-def _cached_library(root: str) -> Library:
-    return load_library(root)
+# ---------------------------------------------------------------- extra folders and the cache
+#
+# Below, load_library is wrapped: a user's own rule sets in $CHECKLIST_RULES_EXTRA or
+# --rules-dir beside the bundled ones (load_library_with), and the validated library kept
+# between processes while no rule file, nor this module, nor the engine changed
+# (checklist.rulecache, which calls load_library_with only when its cache misses).
+
+EXTRA_ENV = "CHECKLIST_RULES_EXTRA"
+
+
+def extra_rules_dirs() -> list[Path]:
+    """The folders in ``$CHECKLIST_RULES_EXTRA`` (separated by ``os.pathsep``)."""
+    from .resources import extra_rules_dirs as found
+
+    return found()
+
+
+def _extra_set_folders(extra: Path, problems: list[str]) -> list[Path]:
+    """An extra folder is one rule set (it holds ``ruleset.toml``) or a folder of rule sets."""
+    if (extra / "ruleset.toml").is_file():
+        return [extra]
+    folders = sorted(p for p in extra.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))
+                     and p.name != "concepts.d" and (p / "ruleset.toml").is_file())
+    if not folders:
+        problems.append(f"{extra}: no rule set here; a rule-set folder holds a ruleset.toml and one "
+                        f"TOML file a demand (see the README, \"Writing a rule\")")
+    return folders
+
+
+def load_library_with(root: Path | str | None = None, extras=()) -> Library:
+    """:func:`load_library` of ``root``, then the rule sets of each folder in ``extras`` beside
+    them. An extra set uses the shared concepts, themes and flags; a folder of sets may add
+    concepts of its own in ``concepts.toml`` (and ``concepts.d/``), under new names. Raise
+    RuleError listing every problem of the extra folders."""
+    extras = [Path(p) for p in extras]
+    for extra in extras:
+        if not extra.is_dir():
+            raise RuleError(f"Rule folder {extra} not found: check the folder given to --rules-dir or "
+                            f"{EXTRA_ENV}.")
+    lib = load_library(root)
+    problems: list[str] = []
+    for extra in extras:
+        folders = _extra_set_folders(extra, problems)
+        if folders and folders != [extra]:
+            more_files = [extra / "concepts.toml"] if (extra / "concepts.toml").is_file() else []
+            more_files += sorted((extra / "concepts.d").glob("*.toml"))
+            for path in more_files:
+                more = load_concepts(path, problems)
+                for name in sorted(set(more) & set(lib.concepts)):
+                    problems.append(f"{path}:1: {name}: concept already defined in the bundled concepts; "
+                                    f"rename yours")
+                lib.concepts.update({k: v for k, v in more.items() if k not in lib.concepts})
+        for folder in folders:
+            before = len(problems)
+            rs = load_rule_set(folder, lib.concepts, problems)
+            if rs is None or len(problems) > before:
+                continue
+            if rs.id in lib.rule_sets:
+                problems.append(f"{folder / 'ruleset.toml'}:1: id: rule set '{rs.id}' is already defined in "
+                                f"{lib.rule_sets[rs.id].path}; give yours another id and folder name")
+                continue
+            for d in rs.demands:
+                if lib.themes and d.theme not in lib.themes:
+                    problems.append(f"{d.path}:1: theme: unknown theme '{d.theme}' (choose one of "
+                                    f"rules/themes.toml: {', '.join(lib.themes)})")
+            lib.rule_sets[rs.id] = rs
+    if problems:
+        raise RuleError(f"{len(problems)} problem(s) in the rule files:\n" + "\n".join(problems), problems)
+    return lib
+
+
+def library(extras=()) -> Library:
+    """The rule sets of ``$CHECKLIST_RULES`` (default: the bundled ones), of
+    ``$CHECKLIST_RULES_EXTRA`` and of ``extras``: validated once (see :mod:`checklist.rulecache`)."""
+    from .rulecache import library as cached
+
+    return cached(extras)
 
 
 def bundled_library() -> Library:
-    """The rule sets shipped with checklist (cached; rule files are read once per process)."""
-    return _cached_library(str(default_rules_dir()))
+    """The rule sets shipped with checklist (or ``$CHECKLIST_RULES``), and those of
+    ``$CHECKLIST_RULES_EXTRA`` (cached; rule files are validated once)."""
+    return library()

@@ -2,7 +2,19 @@
 synthetic drafts, and the one helper that checks the API's error shape."""
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
+import tempfile
+
 import pytest
+
+# The tests keep the validated rule library (checklist.rulecache) in a folder of their own,
+# not in the user's ~/.cache/checklist; removed when the run ends.
+if "CHECKLIST_CACHE_DIR" not in os.environ:
+    _CACHE = tempfile.mkdtemp(prefix="checklist-test-cache-")
+    os.environ["CHECKLIST_CACHE_DIR"] = _CACHE
+    atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
 
 # A synthetic agreement draft (not a real text): one demand met, several partial or absent.
 DRAFT = """Draft Framework Agreement on a Ceasefire

@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import os
 import secrets
-from pathlib import Path
 
 from flask import Flask
 
+from .. import resources
 from ..runtime import tune_gc
 
 MB = 1024 * 1024
-TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
 
 ENVIRONMENT = {
     "CHECKLIST_DATABASE": "DATABASE",
@@ -42,7 +41,9 @@ class ConfigError(ValueError):
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Create and configure the app."""
-    app = Flask(__name__, instance_relative_config=True, template_folder=str(TEMPLATES))
+    app = Flask(__name__, instance_relative_config=True,
+                template_folder=str(resources.templates_dir()),
+                static_folder=str(resources.static_dir()))
     app.config.from_mapping(
         SECRET_KEY=secrets.token_hex(32),          # sessions last as long as the process
         DATABASE=os.path.join(app.instance_path, "checklist.sqlite"),

@@ -6,8 +6,6 @@ from pathlib import Path
 
 import click
 
-SAMPLES = Path(__file__).resolve().parent.parent.parent / "samples"
-
 
 def _loopback(host: str) -> bool:
     if host == "localhost":
@@ -54,13 +52,15 @@ def serve(host, port, sample):
     run_simple(host, port, app, threaded=True)
 
 
-def load_samples(app, folder: Path = SAMPLES) -> list[str]:
-    """Assess and store every ``*.txt`` in ``folder``; one line of news per draft."""
-    from .. import storage
+def load_samples(app, folder: Path | None = None) -> list[str]:
+    """Assess and store every ``*.txt`` in ``folder`` (default: the bundled samples); one line
+    of news per draft."""
+    from .. import resources, storage
     from ..assessment import assess
     from ..documents import read_file
     from ..rules import bundled_library
 
+    folder = resources.samples_dir() if folder is None else folder
     if not folder.is_dir():
         return [f"No sample folder at {folder}: nothing to assess."]
     paths = sorted(folder.glob("*.txt"))
