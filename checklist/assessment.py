@@ -139,3 +139,16 @@ def lexicon_of(library: Library) -> Lexicon:
 
 def to_json(assessment: dict) -> str:
     return json.dumps(assessment, sort_keys=True, ensure_ascii=False, indent=2) + "\n"
+
+
+def speaker_note(assessment: dict) -> str | None:
+    """One line on who speaks in a statement, for every report format (None for an
+    agreement): the speaker and how it is known, or that it could not be determined."""
+    if assessment.get("document_kind") != "statement":
+        return None
+    sp = assessment.get("speaker") or {}
+    if sp.get("kind") in (None, "unknown"):
+        return ("The speaker of this statement could not be determined from the text: asks of states and "
+                "institutions are coded conservatively (never met). Give the speaker to settle it.")
+    how = "as given" if sp.get("source") == "given" else f"read from the text ('{sp.get('evidence', '')[:80]}')"
+    return f"Speaker: {sp.get('name') or sp['kind']} ({sp['kind']}), {how}."

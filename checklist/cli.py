@@ -150,8 +150,11 @@ def provisions(file, fmt):
 @click.option("--rules", "rules_opt", metavar="SET[,SET...]", help="Rule sets to apply (default: all bundled sets).")
 @click.option("--format", "fmt", default="json", show_default=True,
               help="Output format: json, md, csv, html or pdf; for several drafts, a list (json,csv,pdf).")
-@click.option("--document-kind", type=click.Choice(["agreement", "statement"]), default="agreement",
-              show_default=True, help="An agreement draft, or a state/institution statement.")
+@click.option("--document-kind", type=click.Choice(["auto", "agreement", "statement"]), default="auto",
+              show_default=True, help="An agreement draft, a state/institution statement, or auto (read from the title).")
+@click.option("--speaker", metavar="KIND[:NAME]", default=None,
+              help="Who speaks in a statement, when you know it: state, eu, asp, un, icc, otp or other, "
+                   "with a name after a colon (eu:'High Representative'). Default: read from the text.")
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Write the report to this file instead of standard output; for several drafts "
                    "or a folder, the folder for the reports.")
@@ -159,7 +162,7 @@ def provisions(file, fmt):
               help="Several drafts: worker processes (default: the number of CPUs).")
 @click.option("--force", is_flag=True, help="Several drafts: write into an output folder that holds files.")
 @rules_dir_option
-def assess(files, rules_opt, fmt, document_kind, output, jobs, force):
+def assess(files, rules_opt, fmt, document_kind, speaker, output, jobs, force):
     """Assess a draft against the demands and print the gap report.
 
     Several drafts, or a folder of them, are a batch: one report per draft per format in the
@@ -170,9 +173,13 @@ def assess(files, rules_opt, fmt, document_kind, output, jobs, force):
     Example: checklist assess drafts/ -o reports/ --format json,csv,pdf --jobs 4
     """
     formats = [f.strip() for f in fmt.split(",") if f.strip()]
+    given = _speaker(speaker)
     batch = (len(files) > 1 or len(formats) > 1 or any(f.is_dir() for f in files)
              or (output is not None and output.is_dir()))
     if batch:
+        if given is not None:
+            _fail(ValueError("--speaker names the speaker of one statement: assess the drafts of a batch "
+                             "without it, or one at a time."))
         _assess_batch(files, rules_opt, formats, document_kind, output, jobs, force)
         return
     file = files[0]
@@ -187,7 +194,7 @@ def assess(files, rules_opt, fmt, document_kind, output, jobs, force):
     lib = _library()
     try:
         doc = read_file(file)
-        result = run(doc, lib.select(_split_sets(rules_opt)), lib, document_kind=document_kind)
+        result = run(doc, lib.select(_split_sets(rules_opt)), lib, document_kind=document_kind, speaker=given)
     except ChecklistError as exc:
         _fail(exc)
     body = render(result, fmt, lib)
@@ -211,6 +218,19 @@ def _write_report(output: Path, body) -> None:
 
 
 PROGRESS_FROM = 4           # a progress bar for this many drafts or more
+
+
+def _speaker(value: str | None):
+    """--speaker KIND[:NAME] as a Speaker, or None; a bad kind is a one-line usage error."""
+    if not value:
+        return None
+    from .speaker import SPEAKER_KINDS, Speaker
+
+    kind, _, name = value.partition(":")
+    if kind.strip() not in SPEAKER_KINDS:
+        _fail(ValueError(f"--speaker: '{kind}' is not a kind of speaker; use one of {', '.join(SPEAKER_KINDS)}, "
+                         "optionally with a name: --speaker eu:'High Representative'."))
+    return Speaker.given(name.strip(), kind.strip())
 
 
 def _assess_batch(files, rules_opt, formats, document_kind, output, jobs, force):

@@ -24,7 +24,7 @@ from pathlib import Path
 from markupsafe import Markup, escape
 
 from . import __version__
-from .assessment import STATUS_ORDER, to_json
+from .assessment import STATUS_ORDER, to_json, speaker_note
 from .errors import ChecklistError
 
 FORMATS = ("json", "md", "csv", "html", "pdf")
@@ -125,6 +125,7 @@ def report_view(a: dict, library=None, now: datetime | date | None = None) -> di
         "running_title": _shorten(title, 90),
         "document": doc,
         "document_kind": DOCUMENT_KINDS.get(a.get("document_kind"), a.get("document_kind") or ""),
+        "speaker_note": speaker_note(a),
         "date": _assessment_date(a.get("created_at"), now),
         "version": __version__,
         "engine": a.get("engine", {}),
@@ -391,6 +392,8 @@ def render_markdown(a: dict, library=None, now: datetime | date | None = None) -
     lines = [f"# Gap report: {md_escape(v['title'])}", ""]
     lines.append(f"File {md_escape(doc['name'])}, SHA-256 {doc['sha256']}. "
                  f"{md_escape(v['document_kind'])}, assessed on {md_escape(v['date'])}.")
+    if v["speaker_note"]:
+        lines.append(md_escape(v["speaker_note"]))
     for rs in v["rule_sets"]:
         lines.append(f"Demands: {md_escape(rs['title'])} ({md_escape(rs['id'])}, version {md_escape(rs['version'])}).")
     lines += ["", "**" + " · ".join(f"{v['summary'][s['id']]} {s['symbol']} {s['word']}" for s in v["statuses"])

@@ -299,6 +299,8 @@ def _decode_assessment(row: dict) -> dict:
     for key in ("rule_sets", "summary", "result"):
         if key in out:
             out[key] = json.loads(out[key])
+    if isinstance(out.get("result"), dict):
+        out["result"].setdefault("speaker", None)     # stored before speakers were read
     return out
 
 

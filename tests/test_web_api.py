@@ -130,7 +130,7 @@ def test_json_that_is_not_an_object_is_422(client, api_error):
 @pytest.mark.parametrize("body, problem", [
     ({}, "text: Missing data for required field."),
     ({"text": "x", "colour": "red"}, "colour: Unknown field."),
-    ({"text": "x", "document_kind": "treaty"}, "document_kind: Must be one of: agreement, statement."),
+    ({"text": "x", "document_kind": "treaty"}, "document_kind: Must be one of: agreement, statement, auto."),
     ({"text": "x", "rule_sets": []},
      "rule_sets: Choose at least one rule set, or leave rule_sets out to apply them all."),
     ({"text": "x", "store": "perhaps"}, "store: Not a valid boolean."),

@@ -40,8 +40,10 @@ def test_home_form(client):
     assert 'enctype="multipart/form-data"' in html
     for set_id in bundled_library().rule_sets:
         assert f'name="rule_sets" value="{set_id}" checked' in html
-    assert 'name="document_kind" value="agreement" checked' in html
+    assert 'name="document_kind" value="auto" checked' in html
+    assert 'name="document_kind" value="agreement"' in html
     assert 'name="document_kind" value="statement"' in html
+    assert 'name="speaker_kind"' in html and 'name="speaker_name"' in html
     assert 'name="no_store"' in html and 'name="title"' in html and 'type="file"' in html
     assert "<script" not in html and "style=" not in html
 
@@ -125,7 +127,7 @@ def test_policy_demands_have_their_own_section(client, draft_text):
     ({"text": "x", "rule_sets": ["nope"]}, 422,
      "Unknown rule set &#39;nope&#39;: choose one of " + ", ".join(sorted(bundled_library().rule_sets)) + "."),
     ({"text": "x", "document_kind": "treaty"}, 422,
-     "Choose whether the text is an agreement draft or a statement."),
+     "Choose whether the text is an agreement draft or a statement, or let it be read from the text."),
     ({"text": "x", "title": "t" * 201}, 422, "The title is longer than 200 characters: shorten it."),
     ({"file": (io.BytesIO(PNG), "logo.png")}, 415,
      "logo.png: this is a PNG image, not a text document; upload a .txt, .md, .docx, .pdf or .html "

@@ -60,7 +60,8 @@ def _submission() -> service.Submission:
             fail(422, "Send the draft in a multipart field 'file', or its text in a field 'text'.")
         sub = service.Submission(title=fields["title"], rule_sets=fields["rule_sets"],
                                  document_kind=fields["document_kind"], store=fields["store"],
-                                 text=fields["text"], previous_document_id=fields["previous_document_id"])
+                                 text=fields["text"], previous_document_id=fields["previous_document_id"],
+                                 speaker=fields["speaker"])
         if upload is not None:
             sub.data, sub.filename, sub.text = upload.read(), upload.filename or "unnamed file", None
         return sub

@@ -9,7 +9,8 @@ from . import schemas, service
 COMPONENTS = (
     schemas.AssessmentRequestSchema, schemas.ReasonSchema,
     schemas.EvidenceSchema, schemas.ResultSchema, schemas.SummarySchema, schemas.FlagSchema,
-    schemas.DocumentInfoSchema, schemas.EngineSchema, schemas.RuleSetRefSchema,
+    schemas.DocumentInfoSchema, schemas.SpeakerOutSchema, schemas.SpeakerInSchema, schemas.EngineSchema,
+    schemas.RuleSetRefSchema,
     schemas.AssessmentSchema, schemas.UrlsSchema, schemas.StoredAssessmentSchema,
     schemas.ExampleSchema, schemas.DemandSchema, schemas.RuleSetSummarySchema,
     schemas.RuleSetSchema, schemas.RuleSetListSchema, schemas.ErrorSchema,

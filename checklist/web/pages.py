@@ -15,7 +15,8 @@ from werkzeug.exceptions import HTTPException
 
 from .. import compare as comparing
 from .. import report, storage
-from ..assessment import DOCUMENT_KINDS, STATUS_ORDER
+from ..assessment import KIND_CHOICES, STATUS_ORDER, speaker_note
+from ..speaker import SPEAKER_KINDS
 from ..provisions import split_provisions
 from ..rules import bundled_library
 from . import service
@@ -27,6 +28,10 @@ from .security import check_csrf, check_login, logged_in, login_enabled
 bp = Blueprint("pages", __name__)
 
 KIND_LABELS = {"agreement": "Agreement draft", "statement": "Statement by a state or institution"}
+CHOICE_LABELS = {"auto": "Read it from the text's title", **KIND_LABELS}
+SPEAKER_LABELS = {"state": "A state (government, ministry, parliament)", "eu": "The EU (Council, Commission, High Representative)",
+                  "asp": "The Assembly of States Parties", "un": "A UN body", "icc": "The ICC",
+                  "otp": "The ICC's Office of the Prosecutor", "other": "Another body"}
 OPEN = {"pages.login", "static"}
 
 
@@ -57,7 +62,7 @@ def _form_context(values: dict | None = None, error: str | None = None, errors=(
     library = bundled_library()
     values = values or {}
     chosen = values.get("rule_sets") or [rs.id for rs in library.select()]
-    return {"rule_sets": library.select(), "chosen": chosen, "kinds": KIND_LABELS,
+    return {"rule_sets": library.select(), "chosen": chosen, "kinds": CHOICE_LABELS, "speakers": SPEAKER_LABELS,
             "values": values, "error": error, "errors": list(errors),
             "max_mb": current_app.config["MAX_UPLOAD_MB"],
             "documents": storage.list_documents(get_db())}
@@ -87,21 +92,28 @@ def _previous_id(value: str | None) -> int | None:
 def create():
     form = request.form
     values = {"title": form.get("title", "").strip(), "text": form.get("text", ""),
-              "rule_sets": form.getlist("rule_sets"), "document_kind": form.get("document_kind", "agreement"),
+              "rule_sets": form.getlist("rule_sets"), "document_kind": form.get("document_kind", "auto"),
+              "speaker_kind": form.get("speaker_kind", ""), "speaker_name": form.get("speaker_name", "").strip(),
               "no_store": bool(form.get("no_store")), "previous_document_id": form.get("previous_document_id", "")}
     upload = request.files.get("file")
     if upload is not None and not upload.filename:
         upload = None
     try:
-        if values["document_kind"] not in DOCUMENT_KINDS:
-            fail(422, "Choose whether the text is an agreement draft or a statement.")
+        if values["document_kind"] not in KIND_CHOICES:
+            fail(422, "Choose whether the text is an agreement draft or a statement, or let it be read from the text.")
+        if values["speaker_kind"] and values["speaker_kind"] not in SPEAKER_KINDS:
+            fail(422, "Choose the speaker's kind from the list, or leave it to be read from the text.")
+        if len(values["speaker_name"]) > 200:
+            fail(422, "The speaker's name is longer than 200 characters: shorten it.")
         if not values["rule_sets"]:
             fail(422, "Choose at least one rule set.")
         if len(values["title"]) > 200:
             fail(422, "The title is longer than 200 characters: shorten it.")
         sub = service.Submission(title=values["title"] or None, rule_sets=values["rule_sets"],
                                  document_kind=values["document_kind"], store=not values["no_store"],
-                                 previous_document_id=_previous_id(values["previous_document_id"]))
+                                 previous_document_id=_previous_id(values["previous_document_id"]),
+                                 speaker={"kind": values["speaker_kind"], "name": values["speaker_name"]}
+                                 if values["speaker_kind"] else None)
         _attach_draft(sub, upload, values["text"])
         outcome = service.run(sub)
     except HTTPException as exc:
@@ -179,6 +191,7 @@ def _report_context(result: dict, text: str, title: str | None, stored: bool,
     return {"r": view, "draft": draft.blocks(), "stored": stored, "row": row, "document": document,
             "title": title or result["document"]["name"], "formats": service.formats() if stored else [],
             "kind_label": KIND_LABELS.get(result["document_kind"], result["document_kind"]),
+            "speaker_note": speaker_note(result),
             "statuses": STATUS_ORDER, "status_words": report.STATUS_WORDS, "review_error": None,
             "reviewer": ""}
 

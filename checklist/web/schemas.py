@@ -6,10 +6,24 @@ from marshmallow import (EXCLUDE, RAISE, Schema, ValidationError, fields, pre_lo
                          validates_schema)
 
 from .. import storage
-from ..assessment import DOCUMENT_KINDS, STATUS_ORDER
+from ..assessment import DOCUMENT_KINDS, KIND_CHOICES, STATUS_ORDER
+from ..speaker import SPEAKER_KINDS
 from ..compare import CHANGES, DIRECTIONS
 
 KINDS = validate.OneOf(DOCUMENT_KINDS)
+KIND_CHOICE = validate.OneOf(KIND_CHOICES, error="Must be one of: agreement, statement, auto.")
+
+
+class SpeakerInSchema(Schema):
+    """Who speaks in a statement, when the user knows it."""
+
+    class Meta:
+        unknown = RAISE
+
+    name = fields.String(load_default="", validate=validate.Length(max=200),
+                         metadata={"description": "The speaker as it should be shown, e.g. 'Government of Ireland'."})
+    kind = fields.String(required=True, validate=validate.OneOf(SPEAKER_KINDS),
+                         metadata={"description": "state | eu | asp | un | icc | otp | other"})
 STATUSES = validate.OneOf(STATUS_ORDER, error="Unknown status '{input}': choose one of " + ", ".join(STATUS_ORDER) + ".")
 
 
@@ -29,9 +43,11 @@ class AssessmentRequestSchema(Schema):
                             validate=validate.Length(min=1, error="Choose at least one rule set, or leave "
                                                                   "rule_sets out to apply them all."),
                             metadata={"description": "Rule set ids (default: every bundled set)."})
-    document_kind = fields.String(load_default="agreement", validate=KINDS,
-                                  metadata={"description": "An agreement draft, or a statement by a state "
-                                                           "or institution."})
+    document_kind = fields.String(load_default="auto", validate=KIND_CHOICE,
+                                  metadata={"description": "An agreement draft, a statement by a state or "
+                                                           "institution, or auto (read from the text's title)."})
+    speaker = fields.Nested(SpeakerInSchema, load_default=None, allow_none=True,
+                            metadata={"description": "Who speaks in a statement (default: read from the text)."})
     store = fields.Boolean(load_default=True,
                            metadata={"description": "false: assess in memory and store nothing."})
     previous_document_id = fields.Integer(
@@ -51,6 +67,10 @@ class UploadRequestSchema(AssessmentRequestSchema):
         data = dict(data)
         if "rule_sets" in data:
             data["rule_sets"] = [s.strip() for v in data["rule_sets"] for s in v.split(",") if s.strip()]
+        # the speaker as two form fields, speaker_kind and speaker_name
+        kind, name = data.pop("speaker_kind", ""), data.pop("speaker_name", "")
+        if kind or name:
+            data["speaker"] = {"kind": kind, "name": name} if kind else {"name": name}
         return data
 
 
@@ -245,6 +265,13 @@ class FlagSchema(_Out):
     end = fields.Integer(required=True, allow_none=True)
 
 
+class SpeakerOutSchema(_Out):
+    name = fields.String(required=True)
+    kind = fields.String(required=True, metadata={"description": "state | eu | asp | un | icc | otp | other | unknown"})
+    source = fields.String(required=True, metadata={"description": "given | detected | unknown"})
+    evidence = fields.String(required=True, metadata={"description": "The words it was read from."})
+
+
 class DocumentInfoSchema(_Out):
     name = fields.String(required=True)
     sha256 = fields.String(required=True)
@@ -272,6 +299,8 @@ class AssessmentSchema(_Out):
     engine = fields.Nested(EngineSchema, required=True)
     document = fields.Nested(DocumentInfoSchema, required=True)
     document_kind = fields.String(required=True, validate=KINDS)
+    speaker = fields.Nested(SpeakerOutSchema, required=True, allow_none=True,
+                            metadata={"description": "A statement's speaker (null for an agreement)."})
     rule_sets = fields.List(fields.Nested(RuleSetRefSchema), required=True)
     results = fields.List(fields.Nested(ResultSchema), required=True)
     summary = fields.Nested(SummarySchema, required=True)

@@ -12,6 +12,7 @@ from ..assessment import assess
 from ..documents import Document, Limits, document_from_text, read_document
 from ..errors import DocumentError, RuleError
 from ..rules import bundled_library
+from ..speaker import Speaker
 from .db import get_db
 from .errors import fail
 
@@ -25,7 +26,8 @@ DOWNLOADS = ("json", "csv", "md", "pdf")
 class Submission:
     title: str | None = None
     rule_sets: list[str] | None = None
-    document_kind: str = "agreement"
+    document_kind: str = "auto"
+    speaker: dict | None = None       # {"name", "kind"} when the user gives the speaker
     store: bool = True
     text: str | None = None           # pasted text
     data: bytes | None = None         # or an uploaded file's bytes
@@ -72,7 +74,8 @@ def run(sub: Submission) -> Outcome:
     except RuleError as exc:
         fail(422, str(exc))
     document = read_submission(sub)
-    result = assess(document, rule_sets, library, document_kind=sub.document_kind)
+    speaker = Speaker.given(sub.speaker.get("name", ""), sub.speaker["kind"]) if sub.speaker else None
+    result = assess(document, rule_sets, library, document_kind=sub.document_kind, speaker=speaker)
     if not sub.store:
         log.info("assessed a draft in memory (%d characters), nothing stored", len(document.text))
         return Outcome(result, document)

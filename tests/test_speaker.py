@@ -1,0 +1,130 @@
+"""Statements: the kind of text, the speaker read or given, and the codebook's reasoning on
+who speaks (issue "Statements"). Texts are written for these tests."""
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from checklist.assessment import assess, speaker_note
+from checklist.cli import main
+from checklist.documents import document_from_text
+from checklist.rules import bundled_library
+from checklist.speaker import Speaker, detect_kind, detect_speaker
+
+CONDEMN = ("1. The Government condemns the sanctions imposed on the International Criminal Court and its "
+           "officials and reaffirms its unwavering commitment to the Court.\n")
+
+
+@pytest.fixture(scope="module")
+def lib():
+    return bundled_library()
+
+
+def status(text, demand, lib, **kw):
+    a = assess(document_from_text(text, "t"), lib.select([demand.split("/")[0]]), lib, **kw)
+    return {r["demand"]: r for r in a["results"]}[demand], a
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("Statement by the Minister for Foreign Affairs\n\n1. ...", "statement"),
+    ("Заява Міністерства закордонних справ України\n\n1. ...", "statement"),
+    ("Заявление Министерства иностранных дел\n\n1. ...", "statement"),
+    ("Draft Agreement on the Rights of Residents\n\nArticle 1\n...", "agreement"),
+    ("Протокол по вопросам военнопленных\n\n1. ...", "agreement"),
+    ("Memorandum of Understanding\n\n1. The Parties shall ...", "agreement"),
+    ("Mongolia will not arrest him, a government spokesperson told reporters on Tuesday, "
+     "according to the news agency.", "statement"),
+])
+def test_kind_of_text(text, kind):
+    assert detect_kind(text) == kind
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("Statement by the High Representative on behalf of the EU on the sanctions\n\n1. ...", "eu"),
+    ("Joint statement by 60 States Parties to the Rome Statute\n\n1. ...", "state"),
+    ("Statement by the Bureau of the Assembly of States Parties\n\n1. ...", "asp"),
+    ("Statement of the Office of the Prosecutor of the International Criminal Court\n\n1. ...", "otp"),
+    ("Statement on sanctions against the International Criminal Court\n\n1. The Spokesperson for the "
+     "Secretary-General said the sanctions were regrettable.", "un"),
+    ("Заява Міністерства закордонних справ України щодо санкцій проти Міжнародного кримінального суду", "state"),
+    ("Заявление Председателя Ассамблеи государств – участников Римского статута", "asp"),
+    ("Budapest, 3 April. The government will not execute the warrant, the Prime Minister told "
+     "reporters.", "state"),
+])
+def test_speaker_read_from_the_text(text, kind):
+    assert detect_speaker(text).kind == kind
+
+
+def test_speaker_unknown_when_the_text_does_not_say():
+    sp = detect_speaker("1. Sanctions against the Court are unacceptable.")
+    assert sp.kind == "unknown" and not sp.known
+
+
+def test_an_addressee_s_firm_statement_meets_the_ask(lib):
+    r, a = status("Statement by the Minister for Foreign Affairs\n\n" + CONDEMN, "cicc-icc-2025/1", lib,
+                  document_kind="auto")
+    assert a["document_kind"] == "statement" and a["speaker"]["kind"] == "state"
+    assert r["status"] == "met"
+
+
+def test_another_body_on_the_subject_is_partial(lib):
+    # the same words said by a UN body, which the ask (to ICC States Parties) does not address
+    r, a = status(CONDEMN, "cicc-icc-2025/1", lib, document_kind="statement",
+                  speaker=Speaker.given("UN spokesperson", "un"))
+    assert r["status"] == "partial"
+    assert r["reasons"][0]["code"] == "addressee" and "UN spokesperson" in r["reasons"][0]["text"]
+    assert a["speaker"] == {"name": "UN spokesperson", "kind": "un", "source": "given", "evidence": ""}
+
+
+def test_an_unknown_speaker_never_meets_an_ask(lib):
+    text = ("1. We condemn the sanctions imposed on the International Criminal Court and its officials "
+            "and reaffirm our unwavering commitment to the Court.\n")
+    r, a = status(text, "cicc-icc-2025/1", lib, document_kind="statement")
+    assert a["speaker"]["kind"] == "unknown"
+    assert r["status"] == "partial" and r["reasons"][0]["code"] == "addressee"
+    assert "could not be determined" in speaker_note(a)
+
+
+def test_an_addressee_s_refusal_contradicts_and_another_s_does_not(lib):
+    text = ("1. The Government will not execute the arrest warrants issued by the International Criminal "
+            "Court and will not cooperate with the Court.\n")
+    r, _ = status(text, "cicc-icc-2025/3", lib, document_kind="statement", speaker=Speaker.given("", "state"))
+    assert r["status"] == "contradicted"
+    r, _ = status(text, "cicc-icc-2025/3", lib, document_kind="statement", speaker=Speaker.given("", "other"))
+    assert r["status"] == "partial"
+
+
+def test_an_agreement_keeps_its_own_reasoning(lib):
+    r, a = status(CONDEMN, "cicc-icc-2025/1", lib, document_kind="agreement")
+    assert a["speaker"] is None and r["section"] == "asks-to-states"
+
+
+def test_every_policy_ask_names_its_addressees(lib):
+    policy = [d for d in lib.all_demands() if d.where == "policy"]
+    assert len(policy) == 25
+    for d in policy:
+        assert d.addressee_kinds, d.id
+    assert lib.demand("ukraine5am-2024/3").addressee_kinds == {"otp"}
+    assert lib.demand("ukraine5am-2024/1").addressee_kinds == {"asp", "un"}
+
+
+def test_cli_speaker_option(tmp_path):
+    path = tmp_path / "s.txt"
+    path.write_text(CONDEMN, encoding="utf-8")
+    r = CliRunner().invoke(main, ["assess", str(path), "--rules", "cicc-icc-2025", "--document-kind",
+                                  "statement", "--speaker", "state:Government of Ireland", "--format", "md"])
+    assert r.exit_code == 0, r.output
+    assert "Speaker: Government of Ireland (state), as given." in r.output
+    r = CliRunner().invoke(main, ["assess", str(path), "--speaker", "ministry"])
+    assert r.exit_code == 2
+    assert "'ministry' is not a kind of speaker" in r.output
+
+
+def test_api_takes_the_speaker(client):
+    body = client.post("/api/v1/assessments", json={
+        "text": CONDEMN, "rule_sets": ["cicc-icc-2025"], "document_kind": "statement", "store": False,
+        "speaker": {"name": "Government of Ireland", "kind": "state"}}).get_json()
+    assert body["speaker"]["source"] == "given"
+    assert {r["demand"]: r["status"] for r in body["results"]}["cicc-icc-2025/1"] == "met"
+    bad = client.post("/api/v1/assessments", json={"text": CONDEMN, "speaker": {"kind": "ministry"}})
+    assert bad.status_code == 422 and "speaker.kind" in bad.get_json()["error"]
