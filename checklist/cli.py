@@ -442,6 +442,7 @@ def rules_test(set_id):
     Example: checklist rules test tot-2025
     """
     from .examples import run_examples
+    from .rules import language_gaps
 
     lib = _library(list_problems=True)
     try:
@@ -451,10 +452,15 @@ def rules_test(set_id):
     failures = [r for r in results if not r.ok]
     for r in failures:
         click.echo(r.describe())
+    gaps = [g for g in language_gaps(lib)
+            if not set_id or f"/{set_id}/" in g or f"{set_id}/" in g.split("used by ", 1)[-1]]
+    for g in gaps:
+        click.echo(g)
     todo = sum(1 for r in results if r.todo)
     click.echo(f"{len(results) - len(failures)} passed, {len(failures)} failed"
-               + (f" ({todo} todo examples still failing as expected)" if todo else ""))
-    if failures:
+               + (f" ({todo} todo examples still failing as expected)" if todo else "")
+               + (f"; {len(gaps)} concept(s) without Ukrainian or Russian terms" if gaps else ""))
+    if failures or gaps:
         sys.exit(1)
 
 

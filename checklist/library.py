@@ -57,6 +57,7 @@ class Library:
     themes: dict = field(default_factory=dict)       # theme id -> {"title", "order"}
     flags: list = field(default_factory=list)        # context flags (rules/flags.toml)
     rule_sets: dict = field(default_factory=dict)
+    concept_paths: dict = field(default_factory=dict)   # shared concept name -> its file
 
     def get(self, set_id: str) -> RuleSet:
         try:

@@ -50,6 +50,9 @@ class TermsSchema(Schema):
     en = fields.List(fields.String(validate=_valid_term), load_default=list)
     uk = fields.List(fields.String(validate=_valid_term), load_default=list)
     ru = fields.List(fields.String(validate=_valid_term), load_default=list)
+    # why a concept the engine or a demand uses has no Ukrainian or Russian terms (e.g. a
+    # concept that names one English-language body); without it `checklist rules test` fails
+    exempt_languages = fields.String(validate=validate.Length(min=10))
 
     @validates_schema
     def _not_empty(self, data, **kwargs):
@@ -420,30 +423,80 @@ def load_library(root: Path | str | None = None) -> Library:
     if not root.is_dir():
         raise RuleError(f"Rules folder {root} not found: set CHECKLIST_RULES to the folder that holds the rule sets.")
     concepts = load_concepts(root / "concepts.toml", problems) if (root / "concepts.toml").exists() else {}
+    concept_paths = {name: str(root / "concepts.toml") for name in concepts}
     for extra in sorted((root / "concepts.d").glob("*.toml")):
         more = load_concepts(extra, problems)
         for name in sorted(set(more) & set(concepts)):
             problems.append(f"{extra}:1: {name}: concept already defined in another concepts file; rename one")
         concepts.update({k: v for k, v in more.items() if k not in concepts})
+        concept_paths.update({k: str(extra) for k in more if k not in concept_paths})
     themes = load_themes(root / "themes.toml", problems)
     flags = load_flags(root / "flags.toml", concepts, problems)
     for name in RESERVED_CONCEPTS:
         if name not in concepts:
             problems.append(f"{root / 'concepts.toml'}:1: {name}: missing; the engine needs this shared concept")
-    lib = Library(root=root, concepts=concepts, themes=themes, flags=flags)
+    lib = Library(root=root, concepts=concepts, themes=themes, flags=flags, concept_paths=concept_paths)
     for folder in sorted(p for p in root.iterdir()
                          if p.is_dir() and not p.name.startswith((".", "_")) and p.name != "concepts.d"):
         rs = load_rule_set(folder, concepts, problems)
         if rs is not None:
             lib.rule_sets[rs.id] = rs
+    known_ids = {d.id for rs in lib.rule_sets.values() for d in rs.demands}
     for rs in lib.rule_sets.values():
         for d in rs.demands:
             if themes and d.theme not in themes:
                 problems.append(f"{d.path}:1: theme: unknown theme '{d.theme}' (choose one of rules/themes.toml: "
                                 f"{', '.join(themes)})")
+            for other in d.related:
+                if other.partition("/")[0] not in lib.rule_sets and (root / other.partition("/")[0]).is_dir():
+                    continue        # its rule set has problems of its own, reported above
+                if other not in known_ids or other == d.id:
+                    lines = Path(d.path).read_text(encoding="utf-8").splitlines()
+                    what = "a demand cannot be related to itself" if other == d.id else f'unknown demand "{other}"'
+                    problems.append(f"{d.path}:{_line_of(lines, ('related',))}: related: {what}")
     if problems:
         raise RuleError(f"{len(problems)} problem(s) in the rule files:\n" + "\n".join(problems), problems)
     return lib
+
+
+def used_concepts(demand: Demand) -> list[str]:
+    """The concepts a demand's status rests on: its topic, elements, narrowing qualifiers and
+    contradictions (not ``exclude`` or ``unless``, which only take hits away)."""
+    match = demand.match
+    names = [c for group in match["topic"] for c in group]
+    names += [c for kind in ("element", "narrow") for q in match[kind] for c in q["any"]]
+    names += [c for q in match["contradict"] for c in q["all"]]
+    return list(dict.fromkeys(names))
+
+
+def language_gaps(library: Library, languages=("uk", "ru")) -> list[str]:
+    """Each concept that the engine (the reserved qualifiers) or a demand relies on and that
+    has no terms in Ukrainian or Russian, unless its table says why (``exempt_languages``):
+    ``path: concept 'name': no uk terms (...)``, one line a concept."""
+    shared_path = str(library.root / "concepts.toml")
+    seen: dict[tuple[str, str], tuple[dict, list[str]]] = {}
+    for name in RESERVED_CONCEPTS:
+        if name in library.concepts:
+            seen[(library.concept_paths.get(name, shared_path), name)] = (library.concepts[name], [])
+    for demand in library.all_demands():
+        for name in used_concepts(demand):
+            if name in demand.concepts:
+                where, concept = demand.path, demand.concepts[name]
+            elif name in library.concepts:
+                where, concept = library.concept_paths.get(name, shared_path), library.concepts[name]
+            else:
+                continue
+            seen.setdefault((where, name), (concept, []))[1].append(demand.id)
+    gaps = []
+    for (path, name), (concept, users) in seen.items():
+        if concept.get("exempt_languages"):
+            continue
+        missing = [lang for lang in languages if not concept.get(lang)]
+        if missing:
+            who = f"used by {', '.join(sorted(set(users)))}" if users else "a shared qualifier"
+            gaps.append(f"{path}: concept '{name}': no {' or '.join(missing)} terms ({who}); add them, "
+                        f'or say why not with exempt_languages = "..."')
+    return sorted(gaps)
 
 
 def coverage(library: Library) -> list[dict]:

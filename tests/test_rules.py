@@ -115,3 +115,17 @@ def test_missing_rules_folder(tmp_path):
         load_library(tmp_path / "none")
     assert str(exc.value) == (f"Rules folder {tmp_path / 'none'} not found: set CHECKLIST_RULES to the "
                               f"folder that holds the rule sets.")
+
+
+def test_related_must_name_a_known_demand(rules_copy):
+    path = rules_copy / "tot-2025" / "01.toml"
+    text = path.read_text().replace('related = ["amnesty-eu-2026/4a"]', 'related = ["amnesty-eu-2026/4a", "tot-2025/99"]')
+    path.write_text(text)
+    line = next(i for i, l in enumerate(text.splitlines(), 1) if l.startswith("related ="))
+    assert problems_of(rules_copy) == [f'{path}:{line}: related: unknown demand "tot-2025/99"']
+
+
+def test_every_related_demand_is_known():
+    ids = {d.id for d in LIB.all_demands()}
+    for d in LIB.all_demands():
+        assert set(d.related) <= ids, d.id
