@@ -741,10 +741,14 @@ class Matcher:
     # -- shared language qualifiers
 
     def weak(self, unit: Unit) -> list[str]:
-        """Weak wording, except a permission granted to people ("residents may stay"): a weak
-        term that starts at most one word after a ``weak_void`` term ends."""
+        """Weak wording, except a permission granted to people ("residents may stay": a weak
+        term that starts at most one word after a ``weak_void`` term ends) and a negated modal,
+        which forbids ("may not", "не може бути відмовлено", "не может быть отказано")."""
+        norms = self.r.tokens.norms
+        negators = ("not", "не", "ні", "нельзя")
         return self._qualifier(unit, "weak", "weak_void", lambda w, voids: any(
-            0 <= w[0] - v[1] <= 1 for v in voids))
+            0 <= w[0] - v[1] <= 1 for v in voids) or (w[1] - w[0] == 1 and (
+                (w[0] > 0 and norms[w[0] - 1] in negators) or (w[1] < len(norms) and norms[w[1]] == "not"))))
 
     def conditional(self, unit: Unit) -> list[str]:
         """Conditions, except the agreement itself taking effect ("upon signature"): a
@@ -793,8 +797,7 @@ class Matcher:
                 continue        # part of a matched term ("no claims")
             if any(s <= n < e for s, e in voids):
                 continue        # a double negative: "shall not hinder the return"
-            if any(s > n and (s < first or s - n <= 4) and not any(a <= s < b for a, b in own)
-                   for s, _ in obstructions):
+            if any(s > n and not any(a <= s < b for a, b in own) for s, _ in obstructions):
                 continue        # a negated obstruction protects: "no one shall be prevented from"
             if kind == "subject":
                 return True
