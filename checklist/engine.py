@@ -868,7 +868,7 @@ class Matcher:
         # topic hits
         hits: dict[int, list] = {}
         for group in spec["topic"]:
-            for unit, spans in self._cooccurring(group, local):
+            for unit, spans in self._cooccurring(group, local, spec.get("people", ())):
                 hits.setdefault(unit.index, []).extend(spans)
         for name in spec["exclude"]:
             for ui in list(hits):
@@ -1016,7 +1016,7 @@ class Matcher:
             return False
         return not any(self.present(n, local, unit) for n in q["unless"])
 
-    def _cooccurring(self, names, local: dict) -> list[tuple[Unit, list]]:
+    def _cooccurring(self, names, local: dict, people=()) -> list[tuple[Unit, list]]:
         """Clauses (in order) where every concept of ``names`` occurs, in the clause, its
         lead-in or its heading, with at least one matched word in the clause itself (a clause
         whose words are all in the lead-in is not a hit: the lead-in is its own); with the
@@ -1052,9 +1052,30 @@ class Matcher:
                 while j >= 0 and units[j].sentence == unit.sentence and not units[j].is_heading:
                     spans += by_unit.get(j, _NO_SPANS)
                     j -= 1
-            if own_words:
+            if own_words and not (people and self._about_things(unit, [n for n in names if n in people], local)):
                 out.append((unit, spans))
         return out
+
+    def _about_things(self, unit: Unit, names, local: dict) -> bool:
+        """Whether one of the concepts occurs in the clause only next to a thing, with no word
+        for people near it: "cargo vessels detained in port shall be released", "the release
+        of the funds" (the action applies to its object: here not a person)."""
+        things = self.unit_spans("non_person", {}, unit, lead=False)
+        if not things:
+            return False
+        people = self.unit_spans("person", {}, unit, lead=False)
+        for name in names:
+            own = self.unit_spans(name, local, unit, lead=False)
+            if not own:
+                continue
+            if all(self._next_to(sp, things) and not self._next_to(sp, people) for sp in own):
+                return True
+        return False
+
+    @staticmethod
+    def _next_to(span, others, reach: int = 3) -> bool:
+        s, e = span
+        return any(b > s - reach and a < e + reach and not (a <= s and e <= b) for a, b in others)
 
     def flag(self, spec: dict) -> list[Evidence]:
         """Sentences where every concept of a context flag occurs, not negated."""

@@ -108,6 +108,9 @@ class MatchSchema(Schema):
     # clause that negates the action itself rules the demand out ("visits shall not be
     # allowed" does not refuse the repatriation of prisoners of war)
     action = fields.List(fields.String(validate=validate.Regexp(CONCEPT_NAME)), load_default=list)
+    # concepts that must apply to people: a clause where one occurs only next to a thing
+    # ("cargo vessels detained in port shall be released") does not take up the demand
+    people = fields.List(fields.String(validate=validate.Regexp(CONCEPT_NAME)), load_default=list)
     element = fields.List(fields.Nested(ElementSchema), load_default=list)
     narrow = fields.List(fields.Nested(QualifierSchema), load_default=list)
     contradict = fields.List(fields.Nested(ContradictSchema), load_default=list)
@@ -301,7 +304,7 @@ def load_concepts(path: Path, problems: list[str]) -> dict:
 
 
 RESERVED_CONCEPTS = ("weak", "weak_void", "negation_void", "negated_action", "conditional", "conditional_void",
-                     "negator", "deferral", "traded_marker", "negative_subject", "obstruction", "position", "inclusive", "carve_out", "reversal")
+                     "negator", "deferral", "traded_marker", "negative_subject", "obstruction", "position", "inclusive", "carve_out", "reversal", "non_person", "person")
 
 
 def _check_concepts(demand: dict, concepts: dict, path: Path, lines, problems):
@@ -312,6 +315,7 @@ def _check_concepts(demand: dict, concepts: dict, path: Path, lines, problems):
         used += [(("match", "topic"), c) for c in group]
     used += [(("match", "exclude"), c) for c in match["exclude"]]
     used += [(("match", "action"), c) for c in match.get("action", [])]
+    used += [(("match", "people"), c) for c in match.get("people", [])]
     for kind in ("element", "narrow"):
         for i, q in enumerate(match[kind]):
             used += [(("match", kind, i, "any"), c) for c in q["any"]]
