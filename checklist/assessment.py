@@ -49,7 +49,7 @@ def assess(document: Document, rule_sets: list[RuleSet] | None = None, library: 
     if document_kind == "statement" and speaker is None:
         speaker = detect_speaker(document.text)
     reading = reading or Reading.of(document)
-    matcher = Matcher(reading, library.concepts, lexicon_of(library))
+    matcher = Matcher(reading, library.concepts, lexicon_of(library), statement=document_kind == "statement")
     results = []
     for rs in rule_sets:
         for demand in rs.demands:

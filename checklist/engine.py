@@ -525,6 +525,44 @@ def _merged(runs: list[list]) -> list:
     return list(dict.fromkeys(spans))      # in order, each span once
 
 
+def _title_unit(reading: "Reading") -> "Unit | None":
+    """A statement's title: its first sentence when it stands before the first numbered
+    provision and ends without a full stop."""
+    if not reading.units:
+        return None
+    first = reading.units[0]
+    if first.provision.kind not in ("preamble", "paragraph", "heading") and first.provision.label:
+        return None
+    words = reading.document.text[first.start:first.end].rstrip()
+    return first if words and not words.endswith((".", ";", ":")) else None
+
+
+_QUOTE_MARKS = re.compile(r"[\"“”«»„]|(?:^|\s)['‘][^'’]{12,}['’]")
+_SAYING = re.compile(
+    r"\b(?:said|says|say|stated|states|told|tells|added|declared|announced|wrote|noted|stressed|insisted|"
+    r"according to|quoted|заявив|заявила|заявили|сказав|сказала|повідомив|повідомила|за словами|наголосив|"
+    r"наголосила|зазначив|зазначила|заявил|заявила|заявили|сказал|сказала|сообщил|сообщила|по словам|"
+    r"подчеркнул|подчеркнула|отметил|отметила)\b", re.I)
+
+
+def _narration(reading: "Reading") -> frozenset:
+    """In a news report (several sentences in quotation marks or with a verb of saying), the
+    clauses of the other sentences: the outlet's own account, which the codebook does not code
+    as the speaker's words. An empty set for a text that is not a news report."""
+    text = reading.document.text
+    sentences: dict[tuple, list[int]] = {}
+    for u in reading.units:
+        if not u.is_heading:
+            sentences.setdefault(u.sentence if u.sentence != (0, 0) else (u.start, u.end), []).append(u.index)
+    saying = {k for k in sentences if _SAYING.search(text, k[0], k[1])}
+    if len(saying) < 2 or len(saying) < 0.2 * len(sentences):
+        return frozenset()          # not a news report: an official text speaks for itself
+    said = saying | {k for k in sentences if _QUOTE_MARKS.search(text, k[0], k[1])}
+    if len(said) == len(sentences):
+        return frozenset()
+    return frozenset(u for k, units in sentences.items() if k not in said for u in units)
+
+
 def _heading_span(text: str, prov: Provision, body: int) -> tuple[int, int] | None:
     """Character range of a provision's heading words on its first line (after the label)."""
     nl = text.find("\n", prov.start, prov.end)
@@ -673,11 +711,17 @@ class Matcher:
     """Evaluates demands on one Reading. Concept term lists come from the library's shared
     concepts, overridden by a demand's own ``[concepts]``."""
 
-    def __init__(self, reading: Reading, shared_concepts: dict, lexicon: Lexicon | None = None):
+    def __init__(self, reading: Reading, shared_concepts: dict, lexicon: Lexicon | None = None,
+                 statement: bool = False):
         self.r = reading
         if lexicon is not None:
             reading.use(lexicon)
         self.shared = shared_concepts
+        # a statement's title names its subject for every sentence ("Statement on the ICC
+        # arrest warrant"); a news report's own narration is not the speaker's words
+        self.statement = statement
+        self._title = _title_unit(reading) if statement else None
+        self._narration = _narration(reading) if statement else frozenset()
         self._concepts: dict = {}        # concept -> [key, terms, units with it, spans by unit]
         self._qualifiers: dict = {}      # (marker, unit) -> the shared qualifiers, computed once
         self._family_tokens: dict = {}   # a family's character range -> its token range
@@ -856,6 +900,8 @@ class Matcher:
                     continue
                 if self.position(unit):
                     continue        # a recorded position or rejection orders nothing
+                if unit.index in self._narration:
+                    continue        # a news report's own narration refuses nothing
                 if self._excepted(unit, c["unless"], local):
                     continue
                 if len(contra_ev) < MAX_EVIDENCE:
@@ -886,6 +932,9 @@ class Matcher:
             position = self.position(unit)
             if position:
                 fl.append(Reason("weak", f"It records a position or a discussion, not a commitment ('{position[0]}')."))
+            if ui in self._narration:
+                fl.append(Reason("weak", "It is the report's own account, not the speaker's words."))
+                position = position or ["narration"]
             if not position and spec["negation"] == "contradicts" and self._action_negated(unit, hits[ui], spec, local):
                 deferral = self.unit_spans("deferral", {}, unit)
                 if deferral:
@@ -1016,6 +1065,14 @@ class Matcher:
             return False
         return not any(self.present(n, local, unit) for n in q["unless"])
 
+    def _topic_units(self, name: str, local: dict) -> set[int]:
+        key, terms = self._terms(name, local)
+        found = self.r.topic_units(key, terms)
+        title = self._title
+        if title is not None and self._by_unit(name, local).get(title.index):
+            return set(range(len(self.r.units)))
+        return found
+
     def _cooccurring(self, names, local: dict, people=()) -> list[tuple[Unit, list]]:
         """Clauses (in order) where every concept of ``names`` occurs, in the clause, its
         lead-in or its heading, with at least one matched word in the clause itself (a clause
@@ -1023,8 +1080,7 @@ class Matcher:
         matched spans."""
         found = None
         for name in names:
-            key, terms = self._terms(name, local)
-            u = self.r.topic_units(key, terms)
+            u = self._topic_units(name, local)
             found = u if found is None else found & u
             if not found:
                 return []
@@ -1035,7 +1091,7 @@ class Matcher:
         units = self.r.units
         for ui in sorted(found):
             unit = units[ui]
-            if unit.is_heading:
+            if unit.is_heading or unit is self._title:
                 continue
             lead = unit.lead
             spans, own_words = [], False
@@ -1052,6 +1108,8 @@ class Matcher:
                 while j >= 0 and units[j].sentence == unit.sentence and not units[j].is_heading:
                     spans += by_unit.get(j, _NO_SPANS)
                     j -= 1
+                if self._title is not None:
+                    spans += by_unit.get(self._title.index, _NO_SPANS)
             if own_words and not (people and self._about_things(unit, [n for n in names if n in people], local)):
                 out.append((unit, spans))
         return out
