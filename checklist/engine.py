@@ -593,6 +593,9 @@ _PREDICATE = re.compile(
     r"\w+(?:ется|ются|ится|ятся))\b", re.I)
 
 
+_SUBORDINATOR = re.compile(r"\b(?:once|after|before|when|whenever|until|unless|if|because|since|where|which|who|"
+                          r"після|коли|доки|якщо|якщо|бо|де|який|яка|які|после|когда|пока|если|поскольку|где|который|которые)\b",
+                          re.I)
 _RELATIVE = re.compile(r"(?:who|whom|whose|which|that|those|where|які|яких|котрі|хто|которые|которых|кто|чьи)\b", re.I)
 
 
@@ -604,9 +607,16 @@ def split_clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
             continue
         if _RELATIVE.match(text, m.end()):
             continue            # "persons who are detained and who were deported": one subject
-        # the clause after the conjunction has its own predicate within its first eight words,
-        # and the words before it have one too
-        head = " ".join(text[m.end(): min(end, m.end() + 100)].split()[:8])
+        # the clause after the conjunction has its own predicate within its first words (eight
+        # after "but", "whereas"; five after "and", "or", before any subordinating word, so that
+        # "a passport or residence permit once an administration has been set up" is one
+        # clause), and the words before it have one too
+        word = m.group().strip(" ,;\n\t").lower()
+        coordinating = word in ("and", "or", "і", "та", "й", "або", "и", "или")
+        head = " ".join(text[m.end(): min(end, m.end() + 100)].split()[:5 if coordinating else 8])
+        if coordinating:
+            sub = _SUBORDINATOR.search(head)
+            head = head[:sub.start()] if sub else head
         if not _PREDICATE.search(head) or not _PREDICATE.search(text, prev, m.start()):
             continue
         cuts.append((m.start(), m.end()))
@@ -796,9 +806,46 @@ class Matcher:
 
     def conditional(self, unit: Unit) -> list[str]:
         """Conditions, except the agreement itself taking effect ("upon signature"): a
-        ``conditional_void`` term starting within six words after the condition."""
+        ``conditional_void`` term starting within six words after the condition. A condition
+        set off by a comma at the end of a sentence ("..., and shall receive the information,
+        subject to prior approval") scopes back over every clause of the sentence."""
+        own = self._conditional(unit)
+        if own:
+            return own
+        for j in self.r.siblings(unit.index):
+            if j > unit.index and self.r.units[j].sentence == unit.sentence and j == self._last_clause(unit):
+                trailing = self._trailing_conditions(self.r.units[j])
+                if trailing:
+                    return trailing
+        return []
+
+    def _conditional(self, unit: Unit) -> list[str]:
         return self._qualifier(unit, "conditional", "conditional_void", lambda c, voids: any(
             c[1] <= v[0] <= c[1] + 6 for v in voids))
+
+    def _last_clause(self, unit: Unit) -> int:
+        j = unit.index
+        units = self.r.units
+        while j + 1 < len(units) and units[j + 1].sentence == unit.sentence and not units[j + 1].is_heading:
+            j += 1
+        return j
+
+    def _trailing_conditions(self, unit: Unit) -> list[str]:
+        """The last clause's conditions that follow a comma: an adjunct of the whole sentence."""
+        key = ("trailing", unit.index)
+        found = self._qualifiers.get(key)
+        if found is None:
+            text, starts = self.r.document.text, self.r.tokens.starts
+            found = []
+            if self._conditional(unit):
+                voids = self.unit_spans("conditional_void", {}, unit, lead=False)
+                for s, e in self.unit_spans("conditional", {}, unit, lead=False):
+                    before = text[max(unit.start, starts[s] - 3):starts[s]]
+                    if "," in before and not any(e <= v[0] <= e + 6 for v in voids):
+                        found = self.surface([(s, e)])
+                        break
+            self._qualifiers[key] = found
+        return found
 
     def _qualifier(self, unit: Unit, marker: str, void: str, cancelled) -> list[str]:
         """The marker terms in a sentence that no void term cancels; computed once per sentence
@@ -957,6 +1004,9 @@ class Matcher:
             carve = self.carve_out(unit)
             if carve:
                 fl.append(Reason("scope", f"An exception narrows whom or what it covers ('{carve[0]}')."))
+            only = self.restricted(unit)
+            if only:
+                fl.append(Reason("scope", f"It is limited ('{only[0]}') to fewer people, places or elements than the demand asks."))
             flaws[ui] = fl
         if negated_contra:
             text = demand.messages.get("contradicted") or "The text rules out what the demand asks."
@@ -996,6 +1046,20 @@ class Matcher:
                 if j < unit.index:
                     spans += self.unit_spans("position", {}, self.r.units[j], lead=False)
             found = self._qualifiers[key] = self.surface(sorted(spans)) if spans else []
+        return found
+
+    def restricted(self, unit: Unit) -> list[str]:
+        """A restrictive focus word in the clause or its lead-in ("only", "лише", "только"),
+        not "not only" and not "only after / once / if" (a condition, read as one)."""
+        key = ("only", unit.index)
+        found = self._qualifiers.get(key)
+        if found is None:
+            norms = self.r.tokens.norms
+            conditions = {s for s, _ in self.unit_spans("conditional", {}, unit)}
+            spans = [sp for sp in self.unit_spans("restrictive", {}, unit)
+                     if not (sp[0] > 0 and norms[sp[0] - 1] in ("not", "не", "ні"))
+                     and sp[1] not in conditions and sp[1] + 1 not in conditions]
+            found = self._qualifiers[key] = self.surface(spans) if spans else []
         return found
 
     def carve_out(self, unit: Unit) -> list[str]:
