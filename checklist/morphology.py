@@ -89,7 +89,9 @@ def _en_key(word: str) -> str:
     return stem
 
 
-_ALTERNATIONS = (("жд", "д"), ("щ", "т"))
+# at a root's end: жд/д (освобождать/освободить), щ/т (возвращать/возвратить), and the л that
+# Ukrainian and Russian add after a labial in one aspect (відмовляти/відмовити, отправлять/отправить)
+_ALTERNATIONS = (("жд", "д"), ("щ", "т"), ("вл", "в"), ("пл", "п"), ("бл", "б"), ("мл", "м"), ("фл", "ф"))
 _MIN_ROOT = 4
 
 

@@ -268,11 +268,13 @@ def _read_toml(path: Path, problems: list[str]):
     return data, raw.splitlines()
 
 
-def _validate(schema: Schema, data: dict, path: Path, lines: list[str], problems: list[str]):
+def _validate(schema: Schema, data: dict, path: Path, lines: list[str], problems: list[str], prefix=()):
+    """``schema.load(data)``, or None with every problem added; ``prefix`` is where ``data``
+    sits in the file (a concept's table), so line numbers point into it."""
     try:
         return schema.load(data)
     except ValidationError as exc:
-        for fpath, msg in _flatten(exc.messages):
+        for fpath, msg in _flatten(exc.messages, tuple(prefix)):
             msg = msg.rstrip(".").replace("Unknown field", "unknown field").replace(
                 "Missing data for required field", "missing (required)")
             problems.append(f"{path}:{_line_of(lines, fpath)}: {_field_name(fpath)}: {msg}")
@@ -297,7 +299,7 @@ def load_concepts(path: Path, problems: list[str]) -> dict:
         if not isinstance(terms, dict):
             problems.append(f"{path}:{_line_of(lines, (name,))}: {name}: must be a table of term lists per language")
             continue
-        loaded = _validate(TermsSchema(), terms, path, lines, problems)
+        loaded = _validate(TermsSchema(), terms, path, lines, problems, (name,))
         if loaded is not None:
             out[name] = loaded
     return out
