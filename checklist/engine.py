@@ -599,26 +599,60 @@ _SUBORDINATOR = re.compile(r"\b(?:once|after|before|when|whenever|until|unless|i
 _RELATIVE = re.compile(r"(?:who|whom|whose|which|that|those|where|які|яких|котрі|хто|которые|которых|кто|чьи)\b", re.I)
 
 
+_WORD_RE = re.compile(r"\w+")
+_PREDICATE_WORDS = frozenset(
+    "shall will must may might should can cannot could would is are was were has have had agree agrees agreed "
+    "undertake undertakes undertook commit commits committed guarantee guarantees ensure ensures calls urges "
+    "welcomes encourages invites notes condemns reaffirms recalls supports requests decides stresses expresses "
+    "regrets deplores rejects insists proposes demands мають має буде будуть може можуть слід будет будут "
+    "может могут следует".split())
+_PREDICATE_PREFIXES = ("повинн", "зобов", "гарантує", "забезпечу", "погоджу", "должн", "обязу", "гарантиру",
+                       "обеспечива")
+_PREDICATE_SUFFIXES = ("ється", "ються", "ться", "ено", "ано", "ято", "ото", "ется", "ются", "ится", "ятся")
+_SUBORDINATOR_WORDS = frozenset("once after before when whenever until unless if because since where which who "
+                                "після коли доки якщо бо де який яка які после когда пока если поскольку где "
+                                "который которые".split())
+
+
+def _is_predicate(word: str) -> bool:
+    """A word that carries a clause's predicate: a modal, an auxiliary, a commitment or
+    statement verb, or a Ukrainian or Russian passive or reflexive form (a word test, not a
+    regular expression: split_clauses asks it of every word near a conjunction)."""
+    return word in _PREDICATE_WORDS or word.startswith(_PREDICATE_PREFIXES) or (
+        len(word) > 4 and word.endswith(_PREDICATE_SUFFIXES))
+
+
 def split_clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Clause spans of the sentence text[start:end] (see ``_CLAUSE_JOINS``)."""
     cuts, prev = [], start
+    words = None                # the sentence's words [(start, lower-case word)], read once if needed
     for m in _CLAUSE_JOINS.finditer(text, start, end):
         if m.start() <= prev:
             continue
         if _RELATIVE.match(text, m.end()):
             continue            # "persons who are detained and who were deported": one subject
+        if words is None:
+            words = [(w.start(), w.group().lower()) for w in _WORD_RE.finditer(text, start, end)]
+            starts = [w[0] for w in words]
         # the clause after the conjunction has its own predicate within its first words (eight
         # after "but", "whereas"; five after "and", "or", before any subordinating word, so that
         # "a passport or residence permit once an administration has been set up" is one
         # clause), and the words before it have one too
         word = m.group().strip(" ,;\n\t").lower()
         coordinating = word in ("and", "or", "і", "та", "й", "або", "и", "или")
-        head = " ".join(text[m.end(): min(end, m.end() + 100)].split()[:5 if coordinating else 8])
-        if coordinating:
-            sub = _SUBORDINATOR.search(head)
-            head = head[:sub.start()] if sub else head
-        if not _PREDICATE.search(head) or not _PREDICATE.search(text, prev, m.start()):
+        i = bisect_left(starts, m.end())
+        found = False
+        for _, w in words[i: i + (5 if coordinating else 8)]:
+            if coordinating and w in _SUBORDINATOR_WORDS:
+                break
+            if _is_predicate(w):
+                found = True
+                break
+        if not found:
             continue
+        j, k = bisect_left(starts, prev), bisect_left(starts, m.start())
+        if not any(_is_predicate(w) for _, w in words[j:k]):
+            continue            # no predicate of its own before the conjunction
         cuts.append((m.start(), m.end()))
         prev = m.end()
     if not cuts:
