@@ -97,12 +97,15 @@ _MIN_ROOT = 4
 
 def document_language(text: str) -> str:
     """'uk' or 'ru' for a text's Cyrillic words whose letters do not tell (by which of the
-    two languages' own letters the text has more of), 'en' for a text with no Cyrillic."""
+    two languages' own letters the text has more of; Russian where it has no Ukrainian letter),
+    'en' for a text with no Cyrillic."""
     lower = text.lower()
     uk = sum(lower.count(c) for c in _UK_LETTERS)
     ru = sum(lower.count(c) for c in _RU_LETTERS)
-    if uk == 0 and ru == 0:
-        return "uk" if _CYRILLIC.search(lower) else "en"
+    if uk == 0:
+        # Ukrainian text almost never goes a sentence without і, ї, є or ґ; Russian can go
+        # a long way without ы, э, ъ or ё ("Представители потерпевших не принимают участия")
+        return "ru" if _CYRILLIC.search(lower) else "en"
     return "uk" if uk >= ru else "ru"
 
 
@@ -115,7 +118,7 @@ def word_language(word: str, default: str) -> str:
         return "uk"
     if letters & _RU_LETTERS:
         return "ru"
-    return default if default in ("uk", "ru") else "uk"
+    return default if default in ("uk", "ru") else "ru"
 
 
 @lru_cache(maxsize=1)
