@@ -367,6 +367,7 @@ class Reading:
         children_of_head: dict[int, list[int]] = {}
         families = _families(provisions)
         starts = tokens.starts
+        joins = _join_positions(tokens)
         for index, prov in enumerate(provisions):
             lead = None
             if prov.parent is not None and prov.parent in last_unit_of:
@@ -387,7 +388,7 @@ class Reading:
                         heads = heads + (head,)
             heads_of[prov.ref] = heads
             for s, e in split_sentences(text, start, prov.end, body if body > start else None):
-                for cs, ce in split_clauses(text, max(s, body) if body < e else s, e):
+                for cs, ce in _token_clauses(text, tokens, joins, max(s, body) if body < e else s, e):
                     lo = bisect_left(starts, cs)
                     hi = bisect_left(starts, ce)
                     if hi <= lo:
@@ -622,47 +623,73 @@ def _is_predicate(word: str) -> bool:
         len(word) > 4 and word.endswith(_PREDICATE_SUFFIXES))
 
 
-def split_clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Clause spans of the sentence text[start:end] (see ``_CLAUSE_JOINS``)."""
-    cuts, prev = [], start
-    words = None                # the sentence's words [(start, lower-case word)], read once if needed
-    for m in _CLAUSE_JOINS.finditer(text, start, end):
-        if m.start() <= prev:
+_JOIN_WORDS = frozenset(("but", "whereas", "while", "however", "yet", "and", "or"))
+_JOIN_AFTER_COMMA = frozenset(("але", "проте", "однак", "натомість", "а", "і", "та", "й", "або",
+                               "но", "однако", "и", "или"))
+_COORDINATING = frozenset(("and", "or", "і", "та", "й", "або", "и", "или"))
+_RELATIVE_WORDS = frozenset("who whom whose which that those where які яких котрі хто которые которых кто чьи".split())
+
+
+def _join_positions(tokens: "Tokens") -> list[int]:
+    """Sorted token positions of every conjunction that may open a clause."""
+    out: list[int] = []
+    for w in _JOIN_WORDS | _JOIN_AFTER_COMMA:
+        out.extend(tokens.by_norm.get(w, ()))
+    out.sort()
+    return out
+
+
+def _token_clauses(text: str, tokens: "Tokens", joins: list[int], start: int, end: int) -> list[tuple[int, int]]:
+    """Clause spans of the sentence text[start:end], read from the document's tokens: a
+    conjunction ("but", "whereas", "while", "and", "or"; Ukrainian and Russian ones after a
+    comma) opens a clause where the words after it carry a predicate of their own (within
+    eight words; five after "and" / "or", before any subordinating word, so that "a passport
+    or residence permit once an administration has been set up" is one clause) and the words
+    before it do too; never before a relative pronoun ("persons who are detained and who were
+    deported")."""
+    starts, ends, norms = tokens.starts, tokens.ends, tokens.norms
+    lo, hi = bisect_left(starts, start), bisect_left(starts, end)
+    i = bisect_left(joins, lo + 1)
+    cuts, prev = [], lo
+    while i < len(joins) and joins[i] < hi - 1:
+        t = joins[i]
+        i += 1
+        if t <= prev:
             continue
-        if _RELATIVE.match(text, m.end()):
-            continue            # "persons who are detained and who were deported": one subject
-        if words is None:
-            words = [(w.start(), w.group().lower()) for w in _WORD_RE.finditer(text, start, end)]
-            starts = [w[0] for w in words]
-        # the clause after the conjunction has its own predicate within its first words (eight
-        # after "but", "whereas"; five after "and", "or", before any subordinating word, so that
-        # "a passport or residence permit once an administration has been set up" is one
-        # clause), and the words before it have one too
-        word = m.group().strip(" ,;\n\t").lower()
-        coordinating = word in ("and", "or", "і", "та", "й", "або", "и", "или")
-        i = bisect_left(starts, m.end())
+        word = norms[t]
+        gap = text[ends[t - 1]:starts[t]]
+        if word not in _JOIN_WORDS and "," not in gap:
+            continue                # Ukrainian and Russian conjunctions open a clause after a comma
+        if "\n" in gap or norms[t + 1] in _RELATIVE_WORDS:
+            continue
         found = False
-        for _, w in words[i: i + (5 if coordinating else 8)]:
-            if coordinating and w in _SUBORDINATOR_WORDS:
+        for k in range(t + 1, min(hi, t + 1 + (5 if word in _COORDINATING else 8))):
+            w = norms[k]
+            if word in _COORDINATING and w in _SUBORDINATOR_WORDS:
                 break
             if _is_predicate(w):
                 found = True
                 break
-        if not found:
+        if not found or not any(_is_predicate(norms[k]) for k in range(prev, t)):
             continue
-        j, k = bisect_left(starts, prev), bisect_left(starts, m.start())
-        if not any(_is_predicate(w) for _, w in words[j:k]):
-            continue            # no predicate of its own before the conjunction
-        cuts.append((m.start(), m.end()))
-        prev = m.end()
+        cuts.append(t)
+        prev = t + 1
     if not cuts:
         return [(start, end)]
     out, s = [], start
-    for a, b in cuts:
-        out.append((s, a))
-        s = b
+    for t in cuts:
+        cut = ends[t - 1]
+        out.append((s, cut))
+        s = starts[t + 1]
     out.append((s, end))
     return [(a, b) for a, b in out if b > a]
+
+
+def split_clauses(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Clause spans of the sentence text[start:end] (see ``_token_clauses``)."""
+    end = len(text) if end is None else end
+    tokens = Tokens.of(text)
+    return _token_clauses(text, tokens, _join_positions(tokens), start, end)
 
 
 def _skip_heading(text: str, prov: Provision) -> int:
@@ -1024,23 +1051,10 @@ class Matcher:
                 else:
                     negated_contra.extend(self._evidence_for(unit, hits[ui]))
                     continue
-            if unit.provision.kind == "preamble":
-                fl.append(Reason("preamble", "It appears only in the preamble, which commits no party."))
-            weak = self.weak(unit)
-            if weak:
-                fl.append(Reason("weak", f"The wording is not binding ('{weak[0]}')."))
-            cond = self.conditional(unit)
-            if cond:
-                fl.append(Reason("conditional", f"It is tied to a condition or a later step ('{cond[0]}')."))
+            fl.extend(self._shared_flaws(unit))
             for q in spec["narrow"]:
                 if self._qualifies(unit, q, local):
                     fl.append(Reason(q["code"], q["text"]))
-            carve = self.carve_out(unit)
-            if carve:
-                fl.append(Reason("scope", f"An exception narrows whom or what it covers ('{carve[0]}')."))
-            only = self.restricted(unit)
-            if only:
-                fl.append(Reason("scope", f"It is limited ('{only[0]}') to fewer people, places or elements than the demand asks."))
             flaws[ui] = fl
         if negated_contra:
             text = demand.messages.get("contradicted") or "The text rules out what the demand asks."
@@ -1080,6 +1094,32 @@ class Matcher:
                 if j < unit.index:
                     spans += self.unit_spans("position", {}, self.r.units[j], lead=False)
             found = self._qualifiers[key] = self.surface(sorted(spans)) if spans else []
+        return found
+
+    def _shared_flaws(self, unit: Unit) -> tuple:
+        """What the language qualifiers every demand gets say against a hit in this clause:
+        preamble, weak wording, a condition, an exception, a restrictive focus word (computed
+        once per clause; many demands ask about the same one)."""
+        key = ("flaws", unit.index)
+        found = self._qualifiers.get(key)
+        if found is None:
+            fl = []
+            if unit.provision.kind == "preamble":
+                fl.append(Reason("preamble", "It appears only in the preamble, which commits no party."))
+            weak = self.weak(unit)
+            if weak:
+                fl.append(Reason("weak", f"The wording is not binding ('{weak[0]}')."))
+            cond = self.conditional(unit)
+            if cond:
+                fl.append(Reason("conditional", f"It is tied to a condition or a later step ('{cond[0]}')."))
+            carve = self.carve_out(unit)
+            if carve:
+                fl.append(Reason("scope", f"An exception narrows whom or what it covers ('{carve[0]}')."))
+            only = self.restricted(unit)
+            if only:
+                fl.append(Reason("scope", f"It is limited ('{only[0]}') to fewer people, places or elements "
+                                          "than the demand asks."))
+            found = self._qualifiers[key] = tuple(fl)
         return found
 
     def restricted(self, unit: Unit) -> list[str]:
