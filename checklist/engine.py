@@ -1051,7 +1051,8 @@ class Matcher:
                 else:
                     negated_contra.extend(self._evidence_for(unit, hits[ui]))
                     continue
-            fl.extend(self._shared_flaws(unit))
+            fl.extend(self._shared_flaws(unit) if not spec.get("call_is_the_act")
+                      else self._shared_flaws(unit, calls_weak=False))
             for q in spec["narrow"]:
                 if self._qualifies(unit, q, local):
                     fl.append(Reason(q["code"], q["text"]))
@@ -1096,17 +1097,21 @@ class Matcher:
             found = self._qualifiers[key] = self.surface(sorted(spans)) if spans else []
         return found
 
-    def _shared_flaws(self, unit: Unit) -> tuple:
+    def _shared_flaws(self, unit: Unit, calls_weak: bool = True) -> tuple:
         """What the language qualifiers every demand gets say against a hit in this clause:
         preamble, weak wording, a condition, an exception, a restrictive focus word (computed
-        once per clause; many demands ask about the same one)."""
-        key = ("flaws", unit.index)
+        once per clause; many demands ask about the same one). ``calls_weak`` False: a call on
+        someone ("calls on", "закликає") is not weak wording (the demand is that call)."""
+        key = ("flaws", unit.index, calls_weak)
         found = self._qualifiers.get(key)
         if found is None:
             fl = []
             if unit.provision.kind == "preamble":
                 fl.append(Reason("preamble", "It appears only in the preamble, which commits no party."))
             weak = self.weak(unit)
+            if weak and not calls_weak:
+                calls = set(self.surface(self.unit_spans("call", {}, unit)))
+                weak = [w for w in weak if w not in calls]
             if weak:
                 fl.append(Reason("weak", f"The wording is not binding ('{weak[0]}')."))
             cond = self.conditional(unit)

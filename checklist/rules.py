@@ -111,6 +111,9 @@ class MatchSchema(Schema):
     # concepts that must apply to people: a clause where one occurs only next to a thing
     # ("cargo vessels detained in port shall be released") does not take up the demand
     people = fields.List(fields.String(validate=validate.Regexp(CONCEPT_NAME)), load_default=list)
+    # the demand is itself a call on someone (CODEBOOK: cicc-icc-2025/2): "calls on" is then
+    # the act demanded, not weak wording
+    call_is_the_act = fields.Boolean(load_default=False)
     element = fields.List(fields.Nested(ElementSchema), load_default=list)
     narrow = fields.List(fields.Nested(QualifierSchema), load_default=list)
     contradict = fields.List(fields.Nested(ContradictSchema), load_default=list)
@@ -306,7 +309,7 @@ def load_concepts(path: Path, problems: list[str]) -> dict:
 
 
 RESERVED_CONCEPTS = ("weak", "weak_void", "negation_void", "negated_action", "conditional", "conditional_void",
-                     "negator", "deferral", "traded_marker", "negative_subject", "obstruction", "position", "inclusive", "carve_out", "reversal", "non_person", "person", "restrictive")
+                     "negator", "deferral", "traded_marker", "negative_subject", "obstruction", "position", "inclusive", "carve_out", "reversal", "non_person", "person", "restrictive", "call")
 
 
 def _check_concepts(demand: dict, concepts: dict, path: Path, lines, problems):
