@@ -34,6 +34,7 @@ from .provisions import Provision, split_provisions, split_sentences
 
 ENGINE_VERSION = "1"
 _PLUS_ONE = (1).__add__
+_NEGATED_MODAL = frozenset(("not", "не", "ні"))
 _RELATIVES = frozenset("who whom whose which that where які яких котрі хто які що которые которых кто что".split())
 _QUALIFIER_NEGATORS = frozenset(("without", "no", "not", "non", "nor", "neither", "never"))
 _AUXILIARIES = frozenset("shall will must can may should would could is are was were be been do does did "
@@ -663,7 +664,7 @@ def _token_clauses(text: str, tokens: "Tokens", joins: list[int], start: int, en
         if "\n" in gap or norms[t + 1] in _RELATIVE_WORDS:
             continue
         found = False
-        for k in range(t + 1, min(hi, t + 1 + (5 if word in _COORDINATING else 8))):
+        for k in range(t + 1, min(hi, t + 1 + (5 if word in _COORDINATING else 12))):
             w = norms[k]
             if word in _COORDINATING and w in _SUBORDINATOR_WORDS:
                 break
@@ -857,13 +858,24 @@ class Matcher:
 
     def weak(self, unit: Unit) -> list[str]:
         """Weak wording, except a permission granted to people ("residents may stay": a weak
-        term that starts at most one word after a ``weak_void`` term ends) and a negated modal,
-        which forbids ("may not", "не може бути відмовлено", "не может быть отказано")."""
-        norms = self.r.tokens.norms
-        negators = ("not", "не", "ні", "нельзя")
-        return self._qualifier(unit, "weak", "weak_void", lambda w, voids: any(
-            0 <= w[0] - v[1] <= 1 for v in voids) or (w[1] - w[0] == 1 and (
-                (w[0] > 0 and norms[w[0] - 1] in negators) or (w[1] < len(norms) and norms[w[1]] == "not"))))
+        term that starts at most one word after a ``weak_void`` term ends), a negated modal,
+        which forbids ("may not", "не може бути відмовлено", "не может быть отказано"), and a
+        modal inside a relative clause ("information that may be relevant")."""
+        key = ("weak", unit.index)
+        found = self._qualifiers.get(key)
+        if found is None:
+            norms = self.r.tokens.norms
+            spans = self.unit_spans("weak", {}, unit)
+            if spans:
+                voids = self.unit_spans("weak_void", {}, unit)
+                spans = [w for w in spans
+                         if not any(0 <= w[0] - v[1] <= 1 for v in voids)
+                         and not (w[1] - w[0] == 1 and (
+                             (w[0] > 0 and norms[w[0] - 1] in _NEGATED_MODAL)
+                             or (w[1] < len(norms) and norms[w[1]] == "not")
+                             or (w[0] > 0 and norms[w[0] - 1] in _RELATIVES)))]
+            found = self._qualifiers[key] = self.surface(spans) if spans else []
+        return found
 
     def conditional(self, unit: Unit) -> list[str]:
         """Conditions, except the agreement itself taking effect ("upon signature"): a
