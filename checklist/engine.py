@@ -955,7 +955,8 @@ class Matcher:
         last = max(e for _, e in own)
         norms = self.r.tokens.norms
         voids = self.unit_spans("negation_void", {}, unit, lead=False)
-        obstructions = self.unit_spans("obstruction", {}, unit, lead=False)
+        obstructions = self.unit_spans("obstruction", {}, unit, lead=False) + \
+            self.unit_spans("custody", {}, unit, lead=False)
         for n, kind in triggers:
             if any(s <= n < e for s, e in own):
                 continue        # part of a matched term ("no claims")
@@ -1168,13 +1169,33 @@ class Matcher:
     def _action_negated(self, unit: Unit, spans, spec: dict, local: dict) -> bool:
         """Whether the hit's clause negates the demand: its action, where the demand names one
         (``match.action``), else its topic words."""
+        hit = spans
         if spec.get("action"):
             spans = [sp for n in spec["action"] for sp in self.unit_spans(n, local, unit, lead=False)]
             if not spans:
                 return False
         if self.negated(unit, spans, local):
             return True
+        if spec.get("action") and self._obstructed(unit, spans, hit):
+            return True
         return self._reversed(unit, spans)
+
+    def _obstructed(self, unit: Unit, spans, hit) -> bool:
+        """An unnegated obstruction right before or after the demand's action ("shall be
+        prohibited from returning", "запрещается возвращаться", "shall prevent the return"):
+        it orders the opposite of the action. Not one of the hit's own words ("detained"
+        civilians), and not one a negation before it cancels ("shall not hinder", "no one
+        shall be prevented from")."""
+        own = [sp for sp in spans if unit.lo <= sp[0] < unit.hi]
+        taken = [sp for sp in hit if unit.lo <= sp[0] < unit.hi]
+        negations = self._negations(unit)
+        for s, e in self.unit_spans("obstruction", {}, unit, lead=False):
+            if any(a <= s < b for a, b in taken) or not any(-3 <= a - e <= 2 or 0 <= s - b <= 2 for a, b in own):
+                continue
+            if any(n < s for n, _ in negations):
+                continue
+            return True
+        return False
 
     def _reversed(self, unit: Unit, spans) -> bool:
         """An unnegated reversal in the clause that is not one of the matched words: "universal
