@@ -1078,7 +1078,7 @@ class Matcher:
         scope = self._firm_scope(firm)
         reasons: list[Reason] = []
         for el in spec["element"]:
-            in_firm = any(self.present(n, local, units[ui]) for n in el["any"] for ui in scope)
+            in_firm = any(self._names(n, local, units[ui]) for n in el["any"] for ui in scope)
             if in_firm:
                 continue
             flawed = [ui for ui in flaws if flaws[ui] and any(self.present(n, local, units[ui]) for n in el["any"])]
@@ -1270,12 +1270,14 @@ class Matcher:
             if unit.is_heading or unit is self._title:
                 continue
             lead = unit.lead
-            spans, own_words = [], False
+            spans, own_words, in_head = [], False, False
             for by_unit in groups:
                 own = by_unit.get(ui)
                 if own:
                     own_words = True
                     spans += own
+                if not own_words and unit.heads and any(by_unit.get(h.index) for h in unit.heads):
+                    in_head = True
                 if lead is not None:
                     spans += by_unit.get(lead.index, _NO_SPANS)
                 for head in unit.heads:
@@ -1286,9 +1288,31 @@ class Matcher:
                     j -= 1
                 if self._title is not None:
                     spans += by_unit.get(self._title.index, _NO_SPANS)
+            # the clause's own words take up the subject, or its article's heading names the
+            # whole subject and the clause is the article's first ("Стаття 6. Змішані медичні
+            # комісії" / "Утворюються Сторонами ...")
+            if not own_words and in_head and self._first_under_heading(unit):
+                own_words = True
             if own_words and not (people and self._about_things(unit, [n for n in names if n in people], local)):
                 out.append((unit, spans))
         return out
+
+    def _names(self, name: str, local: dict, unit: Unit) -> bool:
+        """Whether the clause, its lead-in or its heading names the concept: what an element
+        asks for may be named by the article's heading ("Mixed Medical Commissions")."""
+        if self.present(name, local, unit):
+            return True
+        if unit.heads:
+            groups = self._by_unit(name, local)
+            return any(groups.get(h.index) for h in unit.heads)
+        return False
+
+    def _first_under_heading(self, unit: Unit) -> bool:
+        """Whether the clause opens the body of its provision, right after the heading."""
+        j = unit.index - 1
+        while j >= 0 and self.r.units[j].provision is unit.provision and not self.r.units[j].is_heading:
+            return False
+        return j >= 0 and self.r.units[j].is_heading and self.r.units[j].provision is unit.provision
 
     def _about_things(self, unit: Unit, names, local: dict) -> bool:
         """Whether one of the concepts occurs in the clause only next to a thing, with no word
