@@ -1015,14 +1015,19 @@ class Matcher:
 
         # contradictions outrank everything
         contra_ev, contra_reasons = [], []
+        subject = frozenset(n for group in spec["topic"] for n in group)
         for c in spec["contradict"]:
-            for unit, spans in self._cooccurring(c["all"], local):
+            # a statement's title may name the subject (the Court, the warrant), never the
+            # refusal itself (a news headline is the outlet's): that must be in the clause
+            for unit, spans in self._cooccurring(c["all"], local, titled=subject - set(c["all"][-1:])):
                 if unit.provision.kind == "preamble" or self.negated(unit, spans, local):
                     continue
                 if self.position(unit):
                     continue        # a recorded position or rejection orders nothing
                 if unit.index in self._narration:
                     continue        # a news report's own narration refuses nothing
+                if self.unit_spans("hypothetical", {}, unit, lead=False):
+                    continue        # "scenarios in which he would come without being arrested"
                 if self._excepted(unit, c["unless"], local):
                     continue
                 if len(contra_ev) < MAX_EVIDENCE:
@@ -1241,22 +1246,22 @@ class Matcher:
             return False
         return not any(self.present(n, local, unit) for n in q["unless"])
 
-    def _topic_units(self, name: str, local: dict) -> set[int]:
+    def _topic_units(self, name: str, local: dict, titled=True) -> set[int]:
         key, terms = self._terms(name, local)
         found = self.r.topic_units(key, terms)
-        title = self._title
+        title = self._title if titled is True or (titled and name in titled) else None
         if title is not None and self._by_unit(name, local).get(title.index):
             return set(range(len(self.r.units)))
         return found
 
-    def _cooccurring(self, names, local: dict, people=()) -> list[tuple[Unit, list]]:
+    def _cooccurring(self, names, local: dict, people=(), titled=True) -> list[tuple[Unit, list]]:
         """Clauses (in order) where every concept of ``names`` occurs, in the clause, its
         lead-in or its heading, with at least one matched word in the clause itself (a clause
         whose words are all in the lead-in is not a hit: the lead-in is its own); with the
         matched spans."""
         found = None
         for name in names:
-            u = self._topic_units(name, local)
+            u = self._topic_units(name, local, titled)
             found = u if found is None else found & u
             if not found:
                 return []
@@ -1286,7 +1291,7 @@ class Matcher:
                 while j >= 0 and units[j].sentence == unit.sentence and not units[j].is_heading:
                     spans += by_unit.get(j, _NO_SPANS)
                     j -= 1
-                if self._title is not None:
+                if titled is True and self._title is not None:
                     spans += by_unit.get(self._title.index, _NO_SPANS)
             # the clause's own words take up the subject, or its article's heading names the
             # whole subject and the clause is the article's first ("Стаття 6. Змішані медичні
