@@ -1042,6 +1042,11 @@ class Matcher:
         for group in spec["topic"]:
             for unit, spans in self._cooccurring(group, local, spec.get("people", ())):
                 hits.setdefault(unit.index, []).extend(spans)
+        for group in spec.get("negated_topic", ()):
+            for unit, spans in self._cooccurring(group, local, spec.get("people", ())):
+                first = self.unit_spans(group[0], local, unit, lead=False)
+                if first and self.negated(unit, first, local):
+                    hits.setdefault(unit.index, []).extend(spans)
         for name in spec["exclude"]:
             for ui in list(hits):
                 if self.present(name, local, units[ui]) or any(
@@ -1083,7 +1088,8 @@ class Matcher:
         scope = self._firm_scope(firm)
         reasons: list[Reason] = []
         for el in spec["element"]:
-            in_firm = any(self._names(n, local, units[ui]) for n in el["any"] for ui in scope)
+            in_firm = any(self._names(n, local, units[ui]) for n in el["any"] for ui in scope) or any(
+                self._negated_concept(n, local, units[ui]) for n in el.get("negated", ()) for ui in scope)
             if in_firm:
                 continue
             flawed = [ui for ui in flaws if flaws[ui] and any(self.present(n, local, units[ui]) for n in el["any"])]
@@ -1301,6 +1307,11 @@ class Matcher:
             if own_words and not (people and self._about_things(unit, [n for n in names if n in people], local)):
                 out.append((unit, spans))
         return out
+
+    def _negated_concept(self, name: str, local: dict, unit: Unit) -> bool:
+        """Whether the concept occurs negated in the clause."""
+        spans = self.unit_spans(name, local, unit, lead=False)
+        return bool(spans) and self.negated(unit, spans, local)
 
     def _names(self, name: str, local: dict, unit: Unit) -> bool:
         """Whether the clause, its lead-in or its heading names the concept: what an element

@@ -84,6 +84,9 @@ class ElementSchema(Schema):
                       validate=validate.Length(min=1))
     code = fields.String(load_default="elements", validate=validate.OneOf(("elements", "scope")))
     missing = fields.String(required=True, validate=validate.Length(min=10))
+    # concepts whose negation gives the element ("no resident shall be required to obtain" a
+    # Russian passport gives "without Russian papers")
+    negated = fields.List(fields.String(validate=validate.Regexp(CONCEPT_NAME)), load_default=list)
 
 
 class ContradictSchema(Schema):
@@ -114,6 +117,11 @@ class MatchSchema(Schema):
     # the demand is itself a call on someone (CODEBOOK: cicc-icc-2025/2): "calls on" is then
     # the act demanded, not weak wording
     call_is_the_act = fields.Boolean(load_default=False)
+    # groups that take up the demand only where their first concept is negated: a demand to
+    # end something ("No citizen shall be prosecuted or detained for their views" ends
+    # persecution)
+    negated_topic = fields.List(fields.List(fields.String(validate=validate.Regexp(CONCEPT_NAME)),
+                                            validate=validate.Length(min=1)), load_default=list)
     element = fields.List(fields.Nested(ElementSchema), load_default=list)
     narrow = fields.List(fields.Nested(QualifierSchema), load_default=list)
     contradict = fields.List(fields.Nested(ContradictSchema), load_default=list)
@@ -321,10 +329,13 @@ def _check_concepts(demand: dict, concepts: dict, path: Path, lines, problems):
     used += [(("match", "exclude"), c) for c in match["exclude"]]
     used += [(("match", "action"), c) for c in match.get("action", [])]
     used += [(("match", "people"), c) for c in match.get("people", [])]
+    for i, group in enumerate(match.get("negated_topic", [])):
+        used += [(("match", "negated_topic"), c) for c in group]
     for kind in ("element", "narrow"):
         for i, q in enumerate(match[kind]):
             used += [(("match", kind, i, "any"), c) for c in q["any"]]
             used += [(("match", kind, i, "unless"), c) for c in q.get("unless", [])]
+            used += [(("match", kind, i, "negated"), c) for c in q.get("negated", [])]
     for i, c in enumerate(match["contradict"]):
         used += [(("match", "contradict", i, "all"), x) for x in c["all"]]
         for grp in c["unless"]:
