@@ -34,6 +34,9 @@ from .provisions import Provision, split_provisions, split_sentences
 
 ENGINE_VERSION = "1"
 _PLUS_ONE = (1).__add__
+_PREDICATE_LEAD = frozenset("shall will must may can cannot be been is are was were being not no "
+                            "бути буде будуть був була були не може можуть быть будет был была были "
+                            "может могут".split())
 _NEGATED_MODAL = frozenset(("not", "не", "ні"))
 _RELATIVES = frozenset("who whom whose which that where які яких котрі хто які що которые которых кто что".split())
 _QUALIFIER_NEGATORS = frozenset(("without", "no", "not", "non", "nor", "neither", "never"))
@@ -1044,7 +1047,8 @@ class Matcher:
                 hits.setdefault(unit.index, []).extend(spans)
         for group in spec.get("negated_topic", ()):
             for unit, spans in self._cooccurring(group, local, spec.get("people", ())):
-                first = self.unit_spans(group[0], local, unit, lead=False)
+                first = [sp for sp in self.unit_spans(group[0], local, unit, lead=False)
+                         if self._as_predicate(sp)]
                 if first and self.negated(unit, first, local):
                     hits.setdefault(unit.index, []).extend(spans)
         for name in spec["exclude"]:
@@ -1307,6 +1311,13 @@ class Matcher:
             if own_words and not (people and self._about_things(unit, [n for n in names if n in people], local)):
                 out.append((unit, spans))
         return out
+
+    def _as_predicate(self, span) -> bool:
+        """Whether the words are the clause's predicate: right after an auxiliary, a modal, a
+        form of "be" or "не" ("shall be prosecuted", "не може бути затриманий"), not a
+        participle by a noun ("civilians detained by the authorities")."""
+        norms = self.r.tokens.norms
+        return any(norms[k] in _PREDICATE_LEAD for k in range(max(0, span[0] - 3), span[0]))
 
     def _negated_concept(self, name: str, local: dict, unit: Unit) -> bool:
         """Whether the concept occurs negated in the clause."""
