@@ -29,6 +29,7 @@ from operator import itemgetter
 
 from .documents import Document
 from .morphology import document_language, is_verb, key as word_key, word_language
+from .speaker import SAYING
 from .terms import expand
 from .provisions import Provision, split_provisions, split_sentences
 
@@ -543,11 +544,6 @@ def _title_unit(reading: "Reading") -> "Unit | None":
 
 
 _QUOTE_MARKS = re.compile(r"[\"“”«»„]|(?:^|\s)['‘][^'’]{12,}['’]")
-_SAYING = re.compile(
-    r"\b(?:said|says|say|stated|states|told|tells|added|declared|announced|wrote|noted|stressed|insisted|"
-    r"according to|quoted|заявив|заявила|заявили|сказав|сказала|повідомив|повідомила|за словами|наголосив|"
-    r"наголосила|зазначив|зазначила|заявил|заявила|заявили|сказал|сказала|сообщил|сообщила|по словам|"
-    r"подчеркнул|подчеркнула|отметил|отметила)\b", re.I)
 
 
 def _narration(reading: "Reading") -> frozenset:
@@ -559,7 +555,7 @@ def _narration(reading: "Reading") -> frozenset:
     for u in reading.units:
         if not u.is_heading:
             sentences.setdefault(u.sentence if u.sentence != (0, 0) else (u.start, u.end), []).append(u.index)
-    saying = {k for k in sentences if _SAYING.search(text, k[0], k[1])}
+    saying = {k for k in sentences if SAYING.search(text, k[0], k[1])}
     if len(saying) < 2 or len(saying) < 0.2 * len(sentences):
         return frozenset()          # not a news report: an official text speaks for itself
     said = saying | {k for k in sentences if _QUOTE_MARKS.search(text, k[0], k[1])}
@@ -578,33 +574,6 @@ def _heading_span(text: str, prov: Provision, body: int) -> tuple[int, int] | No
     return at, at + len(prov.heading.strip())
 
 
-# Clause boundaries inside a sentence (ConText's terminators): a contrastive or coordinating
-# conjunction is a boundary only where the words on both sides carry a predicate of their own
-# (a modal, an auxiliary, a commitment verb or a passive form), so that "Civilians held by X,
-# and those held by Y, shall be released" stays one clause and "shall release them, but not
-# before ..." keeps its qualifier.
-_CLAUSE_JOINS = re.compile(
-    r"(?:,|;)?\s+(?:but|whereas|while|however|yet|and|or)\s+"
-    r"|,\s+(?:але|проте|однак|тоді як|натомість|а|і|та|й|або)\s+"
-    r"|,\s+(?:но|однако|тогда как|а|и|или)\s+", re.I)
-_PREDICATE = re.compile(
-    r"\b(?:shall|will|must|may|might|should|can|cannot|could|would|is|are|was|were|has|have|had|"
-    r"agrees?|agreed|undertakes?|undertook|commits?|committed|guarantees?|ensures?|"
-    r"calls|urges|welcomes|encourages|invites|notes|condemns|reaffirms|recalls|supports|requests|"
-    r"decides|stresses|expresses|regrets|deplores|rejects|insists|proposes|demands|"
-    r"мають|має|повинн\w*|зобов\S*|буде|будуть|може|можуть|слід|гарантує\w*|забезпечу\w*|"
-    r"погоджу\w*|\w+(?:ється|ються|ться)|\w+(?:ено|ано|ято|ото)|"
-    r"должн\w*|обязу\w*|будет|будут|может|могут|следует|гарантиру\w*|обеспечива\w*|"
-    r"\w+(?:ется|ются|ится|ятся))\b", re.I)
-
-
-_SUBORDINATOR = re.compile(r"\b(?:once|after|before|when|whenever|until|unless|if|because|since|where|which|who|"
-                          r"після|коли|доки|якщо|якщо|бо|де|який|яка|які|после|когда|пока|если|поскольку|где|который|которые)\b",
-                          re.I)
-_RELATIVE = re.compile(r"(?:who|whom|whose|which|that|those|where|які|яких|котрі|хто|которые|которых|кто|чьи)\b", re.I)
-
-
-_WORD_RE = re.compile(r"\w+")
 _PREDICATE_WORDS = frozenset(
     "shall will must may might should can cannot could would is are was were has have had agree agrees agreed "
     "undertake undertakes undertook commit commits committed guarantee guarantees ensure ensures calls urges "
@@ -622,9 +591,12 @@ _SUBORDINATOR_WORDS = frozenset("once after before when whenever until unless if
 def _is_predicate(word: str) -> bool:
     """A word that carries a clause's predicate: a modal, an auxiliary, a commitment or
     statement verb, or a Ukrainian or Russian passive or reflexive form (a word test, not a
-    regular expression: split_clauses asks it of every word near a conjunction)."""
-    return word in _PREDICATE_WORDS or word.startswith(_PREDICATE_PREFIXES) or (
-        len(word) > 4 and word.endswith(_PREDICATE_SUFFIXES))
+    regular expression: clause splitting asks it of every word near a conjunction)."""
+    if word in _PREDICATE_WORDS or word.startswith(_PREDICATE_PREFIXES) or (
+            len(word) > 4 and word.endswith(_PREDICATE_SUFFIXES)):
+        return True
+    # a Ukrainian or Russian finite verb ("звільняють", "освобождают"), by pymorphy3's parse
+    return not word.isascii() and is_verb(word, word_language(word, "ru"))
 
 
 _JOIN_WORDS = frozenset(("but", "whereas", "while", "however", "yet", "and", "or"))

@@ -1,0 +1,67 @@
+"""The clause model (issue "Clauses"): where sentences split into clauses, and how qualifiers,
+negation, positions, carve-outs and narrowing keep to their scope. Each case is written here;
+the phenomenon suite (tests/data/phenomena) measures the same on 425 texts."""
+from __future__ import annotations
+
+import pytest
+
+from checklist.assessment import assess
+from checklist.documents import document_from_text
+from checklist.engine import split_clauses
+from checklist.rules import bundled_library
+
+
+@pytest.fixture(scope="module")
+def lib():
+    return bundled_library()
+
+
+def clauses(text):
+    return [text[a:b] for a, b in split_clauses(text)]
+
+
+@pytest.mark.parametrize("text,parts", [
+    ("The Parties shall release all detainees, but observers may visit the camps.", 2),
+    ("The Parties shall release all detainees and shall not prosecute them.", 2),
+    ("Civilians held by Russia, and those held in the occupied areas, shall be released.", 1),
+    ("All persons who are detained and who were deported shall be returned.", 1),
+    ("The Parties shall release them, but not before the settlement.", 1),
+    ("Residents may stay without a passport or residence permit once an administration has been set up.", 1),
+    ("Сторони звільняють усіх затриманих, але спостерігачі можуть відвідувати табори.", 2),
+    ("Стороны освобождают всех задержанных, однако наблюдатели могут посещать лагеря.", 2),
+])
+def test_where_a_sentence_splits(text, parts):
+    assert len(clauses(text)) == parts, clauses(text)
+
+
+def status(text, demand, lib, **kw):
+    a = assess(document_from_text(text, "t"), lib.select([demand.split("/")[0]]), lib, **kw)
+    return {r["demand"]: r for r in a["results"]}[demand]
+
+
+@pytest.mark.parametrize("text,demand,expected", [
+    # a weak word in another clause does not colour the commitment
+    ("4. The Parties shall immediately release all civilians detained in connection with the conflict, "
+     "but the ICRC may be invited to observe.", "tot-2025/1", "met"),
+    # a trailing condition scopes back over the coordination
+    ("6. Search teams shall be granted access to the occupied territory and shall receive the information "
+     "on missing persons, subject to prior approval of each visit.", "tot-2025/5", "partial"),
+    # negative subject with an obstruction protects
+    ("Article 6. No resident displaced from the occupied territory shall be prevented from returning to "
+     "his or her home or from leaving for territory controlled by the Government of Ukraine.", "tot-2025/10", "met"),
+    # a refusal of the action contradicts
+    ("Article 6. Residents displaced from the occupied territory shall be prohibited from returning to their homes.",
+     "tot-2025/10", "contradicted"),
+    # a position is never met, a recorded rejection never contradicts
+    ("2. The Ukrainian side insisted that all detained civilians be released immediately.", "tot-2025/1", "partial"),
+    ("2. The Russian side rejected the release of detained civilians.", "tot-2025/1", "partial"),
+    # a carve-out narrows
+    ("3. The Parties shall release all detained civilians, except those convicted of terrorism.", "tot-2025/1",
+     "partial"),
+    # the same things released are goods, not people
+    ("3. Cargo vessels detained in the ports shall be released within ten days.", "tot-2025/1", "absent"),
+    # only narrows
+    ("5. Demining shall be carried out only in the Kherson region.", "tot-2025/7", "partial"),
+])
+def test_qualifiers_keep_to_their_scope(text, demand, expected, lib):
+    assert status(text, demand, lib)["status"] == expected
