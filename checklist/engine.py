@@ -35,6 +35,8 @@ from .provisions import Provision, split_provisions, split_sentences
 
 ENGINE_VERSION = "1"
 _PLUS_ONE = (1).__add__
+_NOT_BEFORE_POSITION_VERB = frozenset("the a an this that these those its their be been being is are was were "
+                                      "shall will must may as if when has have had not".split())
 _PREDICATE_LEAD = frozenset("shall will must may can cannot be been is are was were being not no "
                             "бути буде будуть був була були не може можуть быть будет был была были "
                             "может могут".split())
@@ -1090,7 +1092,13 @@ class Matcher:
         key = ("position", unit.index)
         found = self._qualifiers.get(key)
         if found is None:
+            norms = self.r.tokens.norms
             spans = list(self.unit_spans("position", {}, unit))
+            # a proposal or request as the predicate: not after a determiner or an auxiliary
+            # ("the proposed mechanism", "as requested"), not a passive ("requested by")
+            spans += [sp for sp in (() if self.statement else self.unit_spans("position_verb", {}, unit))
+                      if not (sp[0] > 0 and norms[sp[0] - 1] in _NOT_BEFORE_POSITION_VERB)
+                      and not (sp[1] < len(norms) and norms[sp[1]] in ("by", "від", "со"))]
             for j in self.r.siblings(unit.index):
                 if j < unit.index:
                     spans += self.unit_spans("position", {}, self.r.units[j], lead=False)
