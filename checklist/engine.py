@@ -125,6 +125,7 @@ class Term:
         return _parse_term(text, lang)
 
 
+@lru_cache(maxsize=None)
 def _word_matcher(raw: str, lang: str) -> tuple[str, str]:
     if raw == "<num>":
         return ("num", "")

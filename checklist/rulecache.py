@@ -56,7 +56,7 @@ def cache_key(roots) -> str | None:
     h = hashlib.sha256(CACHE_FORMAT)
     try:
         h.update(f"{__version__}|{sys.version_info[:3]}|".encode())
-        for module in ("rules.py", "library.py", "terms.py", "engine.py"):
+        for module in ("rules.py", "library.py", "terms.py", "engine.py", "morphology.py"):
             h.update(b"\0module\0" + source_bytes(module))
         for root in roots:
             root = Path(root).resolve()
@@ -113,16 +113,44 @@ def load_library_cached(root: Path | str | None = None, extras=()) -> Library:
     folder = cache_dir()
     key = cache_key([root, *extras]) if folder is not None and root.is_dir() else None
     path = folder / f"library-{key}.pickle" if key else None
+    from . import morphology
+
     if path is not None:
         lib = _cache_read(path)
         if lib is not None:
+            morphology.seed(lib.word_keys)
             return lib
     from .rules import load_library_with
 
     lib = load_library_with(root, extras)
     if path is not None:
+        lib.word_keys = morphology.keys_of(_rule_words(lib))
         _cache_write(folder, path, lib)
     return lib
+
+
+def _rule_words(lib: Library) -> set:
+    """(word, language) of every plain word of every term of the library, as the engine keys
+    them (checklist.engine.stem's language choice)."""
+    from .engine import _norm
+    from .morphology import word_language
+    from .terms import TermError, expand
+
+    out = set()
+    for _, source in lib.all_concepts():
+        for lang in ("en", "uk", "ru"):
+            for term in (source or {}).get(lang, ()):
+                try:
+                    sequences = expand(term)
+                except TermError:
+                    continue
+                for seq in sequences:
+                    for w in seq:
+                        if w in ("_", "<num>") or w.startswith("=") or w.endswith("*"):
+                            continue
+                        n = _norm(w)
+                        out.add((n, word_language(n, lang)))
+    return out
 
 
 @lru_cache(maxsize=8)
