@@ -67,13 +67,13 @@ def test_statements_shape(lib):
 
 # (folder, floors on the whole set, floors per language) as measured when the floors were set
 FLOORS = [
-    (SUITE, {"accuracy": 0.71, "macro_f1": 0.70, "contradiction_recall": 0.60, "max_false_met": 12},
-     {"en": 0.70, "uk": 0.72, "ru": 0.67}),
+    (SUITE, {"accuracy": 0.72, "macro_f1": 0.71, "contradiction_recall": 0.62, "max_false_met": 11},
+     {"en": 0.70, "uk": 0.75, "ru": 0.67}),
     # statements: macro-F1 was 0.465 while a news headline's words ("Tusk says Poland will not
     # arrest ...") could make a refusal; the codebook codes the quoted speaker, not the outlet,
     # so titles no longer supply a contradiction's refusal (0.434; two labels of one statement lost)
-    (STATEMENTS, {"accuracy": 0.58, "macro_f1": 0.43, "contradiction_recall": 0.20, "max_false_met": 1}, {}),
-    (PROBES, {"accuracy": 0.69, "macro_f1": 0.67, "contradiction_recall": 0.39, "max_false_met": 6}, {}),
+    (STATEMENTS, {"accuracy": 0.63, "macro_f1": 0.52, "contradiction_recall": 0.20, "max_false_met": 1}, {}),
+    (PROBES, {"accuracy": 0.70, "macro_f1": 0.68, "contradiction_recall": 0.40, "max_false_met": 5}, {}),
 ]
 
 
