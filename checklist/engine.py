@@ -776,6 +776,7 @@ class Matcher:
         self._qualifiers: dict = {}      # (marker, unit) -> the shared qualifiers, computed once
         self._family_tokens: dict = {}   # a family's character range -> its token range
         self._quotes: dict = {}          # unit -> its sentence as quoted
+        self._groups: dict = {}          # a concept group's clauses (see _cooccurring)
         self._words: dict = {}           # span -> its words as written
 
     # -- concepts
@@ -935,12 +936,13 @@ class Matcher:
         voids = self.unit_spans("negation_void", {}, unit, lead=False)
         obstructions = self.unit_spans("obstruction", {}, unit, lead=False) + \
             self.unit_spans("custody", {}, unit, lead=False)
+        covered = {k for s, e in own for k in range(s, e)}      # the matched words' tokens
         for n, kind in triggers:
-            if any(s <= n < e for s, e in own):
+            if n in covered:
                 continue        # part of a matched term ("no claims")
             if any(s <= n < e for s, e in voids):
                 continue        # a double negative: "shall not hinder the return"
-            if any(s > n and not any(a <= s < b for a, b in own) for s, _ in obstructions):
+            if any(s > n and s not in covered for s, _ in obstructions):
                 continue        # a negated obstruction protects: "no one shall be prevented from"
             if kind == "subject":
                 return True
@@ -1249,7 +1251,16 @@ class Matcher:
         """Clauses (in order) where every concept of ``names`` occurs, in the clause, its
         lead-in or its heading, with at least one matched word in the clause itself (a clause
         whose words are all in the lead-in is not a hit: the lead-in is its own); with the
-        matched spans."""
+        matched spans. Computed once per group: demands share groups (the release of
+        detainees is asked by two rule sets). Callers only read the result."""
+        key = (tuple(self._concept(n, local)[0] for n in names),
+               tuple(n for n in names if n in people), titled if isinstance(titled, bool) else frozenset(titled))
+        cached = self._groups.get(key)
+        if cached is None:
+            cached = self._groups[key] = self._cooccurring_now(names, local, people, titled)
+        return cached
+
+    def _cooccurring_now(self, names, local: dict, people, titled) -> list[tuple[Unit, list]]:
         found = None
         for name in names:
             u = self._topic_units(name, local, titled)
