@@ -163,15 +163,33 @@ def _compiled_concept(name: str, source: dict | None) -> tuple[str, "_Grouped"]:
     lists are the library's own objects, kept referenced here so that their id stays theirs."""
     entry = _CONCEPTS.get(id(source))
     if entry is None or entry[0] is not source:
-        words = tuple((lang, x) for lang in ("en", "uk", "ru") for x in (source or {}).get(lang, ()))
-        entry = _CONCEPTS[id(source)] = (source, f"{id(source)}:{name}", compile_terms(words))
+        entry = _CONCEPTS[id(source)] = (source, f"{id(source)}:{name}", compile_terms(concept_terms(source)))
     return entry[1], entry[2]
 
 
-@lru_cache(maxsize=4096)
+_PRECOMPILED: dict = {}     # term tuple -> _Grouped, from the rule cache (rulecache.py)
+
+
+def seed_compiled(compiled: dict) -> None:
+    """Compiled term lists an earlier process made (the rule cache keeps them): parsing the
+    rules' terms is most of a short command's start-up."""
+    _PRECOMPILED.update(compiled)
+
+
+def concept_terms(source: dict | None) -> tuple:
+    """A concept's term lists as the tuple ``compile_terms`` takes."""
+    return tuple((lang, x) for lang in ("en", "uk", "ru") for x in (source or {}).get(lang, ()))
+
+
 def compile_terms(terms: tuple) -> _Grouped:
     """A concept's terms, each ``(language, term)`` or an English term, parsed and grouped
-    for matching (cached: once per process)."""
+    for matching (cached: once per process, or seeded from the rule cache)."""
+    found = _PRECOMPILED.get(terms)
+    return found if found is not None else _compile_terms(terms)
+
+
+@lru_cache(maxsize=4096)
+def _compile_terms(terms: tuple) -> _Grouped:
     parsed = [t for x in terms for t in (Term.parse_all(x) if isinstance(x, str) else Term.parse_all(x[1], x[0]))
               if t.words]
     single = [t.words[0] for t in parsed if len(t.words) == 1]
