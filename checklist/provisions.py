@@ -97,7 +97,7 @@ _KEYWORDS = {
 _KW_WORDS = "|".join(k for k in _KEYWORDS if not k.endswith("."))
 _KW_RE = re.compile(
     rf"{_LEAD}(?P<kw>(?i:{_KW_WORDS})(?={_WS})|(?i:art)\.)"
-    rf"{_WS}*(?P<num>\d{{1,3}}|[IVXLC]{{1,8}}|[A-Z])(?!\w)"
+    rf"{_WS}*(?P<num>\d{{1,3}}[A-Z]?|[IVXLC]{{1,8}}|[A-Z])(?!\w)"
     rf"(?P<sub>(?:\.\d{{1,3}}(?!\w)){{0,3}})"
     rf"(?P<sep>{_WS}*[.:)\-–—]{_WS}*|{_WS}+|{_WS}*$)"
 )
@@ -290,6 +290,7 @@ class _Block:
     second: str = ""        # second line, stripped
     last: str = ""          # last line, stripped
     lines: int = 1
+    after_cut: bool = False  # a "[...]" line stands before it: what it hangs under is cut away
 
 
 def _continues(token: str, seen: set[str]) -> bool:
@@ -326,6 +327,7 @@ def _blocks(text: str) -> list[_Block]:
     cur: _Block | None = None
     continuing = False
     gap = True
+    cut = False
     pos, n = 0, len(text)
     while pos <= n:
         nl = text.find("\n", pos)
@@ -334,6 +336,8 @@ def _blocks(text: str) -> list[_Block]:
         stripped = line.strip()
         if not stripped or (stripped[0] == "[" and _CUT_RE.match(text, pos, end)):
             continuing, gap = False, True
+            if stripped:
+                cut = True
         else:
             first_char = pos + len(line) - len(line.lstrip())
             label = _parse_label(text, pos, end, romans)
@@ -350,7 +354,9 @@ def _blocks(text: str) -> list[_Block]:
                 first = text[body_from:end].strip()
                 if bullet and first[:1] in _BULLETS:
                     first = first[1:].strip()
-                cur = _Block("label" if label else "bullet", first_char, label, gap, first, last=stripped)
+                cur = _Block("label" if label else "bullet", first_char, label, gap, first, last=stripped,
+                             after_cut=cut)
+                cut = False
                 blocks.append(cur)
             elif continuing and cur is not None:
                 if cur.lines == 1:
@@ -584,6 +590,10 @@ def split_provisions(text: str, pages=None) -> list[Provision]:
         b = blocks[i]
         if b.kind == "label":
             lab = b.label
+            if b.after_cut and lab.family not in ("num", "dec", "kw"):
+                # a lettered or bracketed item after a cut: the point it belonged to is cut
+                # away, so it does not hang under the last number seen
+                stack[:] = [nd for nd in stack if nd.is_heading]
             style = _style(lab, stack)
             _place(lab, style, stack)
             parent = stack[-1] if stack else None

@@ -606,3 +606,18 @@ def test_a_thousand_page_text_splits_in_well_under_a_second():
     elapsed = time.perf_counter() - started
     assert provisions[-1].end == len(text)
     assert elapsed < 2.0, f"{elapsed:.2f}s for 3 MB"   # ~0.3 s here; generous for slow CI machines
+
+
+def test_an_annex_numbered_with_a_letter_is_a_heading():
+    text = "Annex 1A: Humanitarian measures\n\nArticle 1\nThe Parties shall release all civilians.\n"
+    provs = split_provisions(text)
+    assert [(p.ref, p.kind, p.parent) for p in provs] == [
+        ("Annex 1A", "heading", None), ("Article 1", "numbered", "Annex 1A")]
+
+
+def test_an_item_after_a_cut_does_not_hang_under_the_last_number():
+    text = ("Article 2\nThe Parties shall:\n(a) open crossing points;\n(b) admit the ICRC.\n\n[...]\n\n"
+            "(e) return deported children.\n")
+    provs = {p.ref: p for p in split_provisions(text)}
+    assert provs["Article 2(b)"].parent == "Article 2"
+    assert "(e)" in provs and provs["(e)"].parent is None
