@@ -571,8 +571,13 @@ def split_provisions(text: str, pages=None) -> list[Provision]:
         first = _preamble_end(blocks)
         if first or not blocks:
             add("preamble", "", None, None, 0, "preamble", 0)
+        lead: _Node | None = None       # an unnumbered lead-in ending in ":" and its bullets
         for b in blocks[first:]:
+            if b.kind == "bullet" and lead is not None:
+                child_para(b, lead)
+                continue
             top_para(b, None)
+            lead = _Node(f"para {para_count}", (), "", "paragraph", 0) if b.last.endswith(":") else None
         return _finish(rows, text, pages)
 
     first_label, last_label = label_idx[0], label_idx[-1]

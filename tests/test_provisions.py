@@ -621,3 +621,9 @@ def test_an_item_after_a_cut_does_not_hang_under_the_last_number():
     provs = {p.ref: p for p in split_provisions(text)}
     assert provs["Article 2(b)"].parent == "Article 2"
     assert "(e)" in provs and provs["(e)"].parent is None
+
+
+def test_bullets_under_an_unnumbered_lead_in_keep_it():
+    text = "The Parties agree:\n- to release all civilians;\n- to open crossing points.\n\nSigned in Geneva.\n"
+    assert [(p.ref, p.parent) for p in split_provisions(text)] == [
+        ("para 1", None), ("para 1 para 1", "para 1"), ("para 1 para 2", "para 1"), ("para 2", None)]
