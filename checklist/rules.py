@@ -257,6 +257,8 @@ def _flatten(messages, prefix=()):
 def _field_name(path: tuple) -> str:
     out = ""
     for p in path:
+        if p == "value":
+            continue            # marshmallow's key for a Dict field's values ("concepts.x.value.en")
         if isinstance(p, int):
             out += f"[{p + 1}]"
         else:
