@@ -67,7 +67,7 @@ def test_statements_shape(lib):
 
 # (folder, floors on the whole set, floors per language) as measured when the floors were set
 FLOORS = [
-    (SUITE, {"accuracy": 0.72, "macro_f1": 0.71, "contradiction_recall": 0.62, "max_false_met": 11},
+    (SUITE, {"accuracy": 0.73, "macro_f1": 0.72, "contradiction_recall": 0.66, "max_false_met": 8},
      {"en": 0.70, "uk": 0.75, "ru": 0.67}),
     # statements: macro-F1 was 0.465 while a news headline's words ("Tusk says Poland will not
     # arrest ...") could make a refusal; the codebook codes the quoted speaker, not the outlet,
