@@ -1018,15 +1018,18 @@ class Matcher:
             # a statement's title may name the subject (the Court, the warrant), never the
             # refusal itself (a news headline is the outlet's): that must be in the clause
             for unit, spans in self._cooccurring(c["all"], local, titled=subject - set(c["all"][-1:])):
-                if unit.provision.kind == "preamble" or self.negated(unit, spans, local):
+                if unit.provision.kind == "preamble":
                     continue
+                reasserted = c.get("exception_reasserts") and self._excepted_after_negation(unit)
+                if not reasserted and self.negated(unit, spans, local):
+                    continue        # "... is not required" (but "not required, except for ..." is)
                 if self.position(unit):
                     continue        # a recorded position or rejection orders nothing
                 if unit.index in self._narration:
                     continue        # a news report's own narration refuses nothing
                 if self.unit_spans("hypothetical", {}, unit, lead=False):
                     continue        # "scenarios in which he would come without being arrested"
-                if self._excepted(unit, c["unless"], local):
+                if not reasserted and self._excepted(unit, c["unless"], local):
                     continue
                 if len(contra_ev) < MAX_EVIDENCE:
                     contra_ev.extend(self._evidence_for(unit, spans))
@@ -1155,6 +1158,16 @@ class Matcher:
                                           "than the demand asks."))
             found = self._qualifiers[key] = tuple(fl)
         return found
+
+    def _excepted_after_negation(self, unit: Unit) -> bool:
+        """Whether an exception follows the clause's negation: "a passport is not required for
+        residence, except for employment in public institutions, for which it is mandatory"
+        still makes the paper a condition for those it excepts."""
+        triggers = self._negations(unit)
+        if not triggers:
+            return False
+        first = triggers[0][0]
+        return any(s > first for s, _ in self.unit_spans("carve_out", {}, unit, lead=False))
 
     def restricted(self, unit: Unit) -> list[str]:
         """A restrictive focus word in the clause or its lead-in ("only", "лише", "только"),

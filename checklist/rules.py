@@ -98,6 +98,9 @@ class ContradictSchema(Schema):
     unless = fields.List(fields.List(fields.String(validate=validate.Regexp(CONCEPT_NAME))),
                          load_default=list)
     text = fields.String(required=True, validate=validate.Length(min=10))
+    # a negated condition with an exception still imposes it on those excepted ("no passport is
+    # required, except for public employment, for which it is mandatory")
+    exception_reasserts = fields.Boolean(load_default=False)
 
 
 class MatchSchema(Schema):
