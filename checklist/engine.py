@@ -1336,11 +1336,19 @@ class Matcher:
         return out
 
     def _as_predicate(self, span) -> bool:
-        """Whether the words are the clause's predicate: right after an auxiliary, a modal, a
-        form of "be" or "не" ("shall be prosecuted", "не може бути затриманий"), not a
-        participle by a noun ("civilians detained by the authorities")."""
+        """Whether the words are the clause's predicate or its complement: right after an
+        auxiliary, a modal, a form of "be" or "не" ("shall be prosecuted", "не може бути
+        затриманий"), or a few words after a Ukrainian or Russian verb ("не подвергается
+        уголовному ... преследованию"); not a participle by a noun ("civilians detained by
+        the authorities")."""
         norms = self.r.tokens.norms
-        return any(norms[k] in _PREDICATE_LEAD for k in range(max(0, span[0] - 3), span[0]))
+        lang = self.r.language
+        for k in range(max(0, span[0] - 5), span[0]):
+            w = norms[k]
+            if (k >= span[0] - 3 and w in _PREDICATE_LEAD) or (
+                    not w.isascii() and is_verb(w, word_language(w, lang))):
+                return True     # "не подвергается уголовному ... преследованию"
+        return False
 
     def _negated_concept(self, name: str, local: dict, unit: Unit) -> bool:
         """Whether the concept occurs negated in the clause."""
