@@ -73,7 +73,7 @@ FLOORS = [
     # arrest ...") could make a refusal; the codebook codes the quoted speaker, not the outlet,
     # so titles no longer supply a contradiction's refusal (0.434; two labels of one statement lost)
     (STATEMENTS, {"accuracy": 0.63, "macro_f1": 0.52, "contradiction_recall": 0.20, "max_false_met": 1}, {}),
-    (PROBES, {"accuracy": 0.72, "macro_f1": 0.71, "contradiction_recall": 0.48, "max_false_met": 3}, {}),
+    (PROBES, {"accuracy": 0.73, "macro_f1": 0.71, "contradiction_recall": 0.48, "max_false_met": 3}, {}),
 ]
 
 
