@@ -77,6 +77,7 @@ class Tokens:
     by_stem: dict[str, list[int]]
     by_norm: dict[str, list[int]]
     numbers: list[int]
+    language: str = "en"        # the document's language for words whose letters do not tell
 
     @classmethod
     def of(cls, text: str) -> "Tokens":
@@ -101,7 +102,7 @@ class Tokens:
             by_norm.setdefault(n, []).append(i)
             if is_number:
                 numbers.append(i)
-        return cls(norms, stems, starts, ends, by_stem, by_norm, numbers)
+        return cls(norms, stems, starts, ends, by_stem, by_norm, numbers, lang)
 
 
 # ---------------------------------------------------------------- terms
@@ -429,11 +430,8 @@ class Reading:
         unit_of_tokens = [-1] * len(tokens.starts)      # token -> the clause it is in, or -1
         for unit in units:
             unit_of_tokens[unit.lo:unit.hi] = [unit.index] * (unit.hi - unit.lo)
-        reading = cls(document, provisions, tokens, units, [u.lo for u in units], children_of_lead,
-                      unit_of_tokens)
-        reading.children_of_head = children_of_head
-        reading.language = document_language(text)
-        return reading
+        return cls(document, provisions, tokens, units, [u.lo for u in units], children_of_lead,
+                   unit_of_tokens, children_of_head=children_of_head, language=tokens.language)
 
     # -- concept occurrences
 
@@ -1366,11 +1364,9 @@ class Matcher:
         return False
 
     def _first_under_heading(self, unit: Unit) -> bool:
-        """Whether the clause opens the body of its provision, right after the heading."""
-        j = unit.index - 1
-        while j >= 0 and self.r.units[j].provision is unit.provision and not self.r.units[j].is_heading:
-            return False
-        return j >= 0 and self.r.units[j].is_heading and self.r.units[j].provision is unit.provision
+        """Whether the clause opens the body of its provision, right after its heading."""
+        before = self.r.units[unit.index - 1] if unit.index else None
+        return before is not None and before.is_heading and before.provision is unit.provision
 
     def _about_things(self, unit: Unit, names, local: dict) -> bool:
         """Whether one of the concepts occurs in the clause only next to a thing, with no word

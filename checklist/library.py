@@ -58,7 +58,6 @@ class Library:
     flags: list = field(default_factory=list)        # context flags (rules/flags.toml)
     rule_sets: dict = field(default_factory=dict)
     concept_paths: dict = field(default_factory=dict)   # shared concept name -> its file
-    word_keys: dict = field(default_factory=dict)       # (word, lang) -> key of the rules' words (cache)
     compiled: dict = field(default_factory=dict)        # term tuple -> compiled terms (cache)
 
     def get(self, set_id: str) -> RuleSet:

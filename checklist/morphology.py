@@ -156,28 +156,9 @@ def _lemma(word: str, lang: str) -> str:
     return parses[0].normal_form if parses else word
 
 
-_SEEDED: dict = {}          # (word, lang) -> key, known before this process asked
-
-
-def seed(keys: dict) -> None:
-    """Keys worked out by an earlier process (the rule cache keeps those of the rules' words),
-    so that compiling the rules does not load the dictionaries again."""
-    _SEEDED.update(keys)
-
-
+@lru_cache(maxsize=262144)
 def key(word: str, lang: str) -> str:
     """The key of a lower-case word read in ``lang`` (en, uk or ru); see the module docstring."""
-    known = _SEEDED.get((word, lang))
-    return known if known is not None else _key(word, lang)
-
-
-def keys_of(words) -> dict:
-    """{(word, lang): key} for ``words``, pairs of (word, lang)."""
-    return {w: key(*w) for w in words}
-
-
-@lru_cache(maxsize=262144)
-def _key(word: str, lang: str) -> str:
     if lang == "en":
         if not word.isascii() or not _LATIN.search(word):
             return word

@@ -113,14 +113,11 @@ def load_library_cached(root: Path | str | None = None, extras=()) -> Library:
     folder = cache_dir()
     key = cache_key([root, *extras]) if folder is not None and root.is_dir() else None
     path = folder / f"library-{key}.pickle" if key else None
-    from . import morphology
-
     if path is not None:
         lib = _cache_read(path)
         if lib is not None:
             from .engine import seed_compiled
 
-            morphology.seed(lib.word_keys)
             seed_compiled(lib.compiled)
             return lib
     from .rules import load_library_with
@@ -129,34 +126,9 @@ def load_library_cached(root: Path | str | None = None, extras=()) -> Library:
     if path is not None:
         from .engine import compile_terms, concept_terms
 
-        lib.word_keys = morphology.keys_of(_rule_words(lib))
         lib.compiled = {t: compile_terms(t) for t in {concept_terms(src) for _, src in lib.all_concepts()}}
         _cache_write(folder, path, lib)
     return lib
-
-
-def _rule_words(lib: Library) -> set:
-    """(word, language) of every plain word of every term of the library, as the engine keys
-    them (checklist.engine.stem's language choice)."""
-    from .engine import _norm
-    from .morphology import word_language
-    from .terms import TermError, expand
-
-    out = set()
-    for _, source in lib.all_concepts():
-        for lang in ("en", "uk", "ru"):
-            for term in (source or {}).get(lang, ()):
-                try:
-                    sequences = expand(term)
-                except TermError:
-                    continue
-                for seq in sequences:
-                    for w in seq:
-                        if w in ("_", "<num>") or w.startswith("=") or w.endswith("*"):
-                            continue
-                        n = _norm(w)
-                        out.add((n, word_language(n, lang)))
-    return out
 
 
 @lru_cache(maxsize=8)

@@ -55,7 +55,6 @@ SAYING = re.compile(
     r"according to|quoted|заявив|заявила|заявили|сказав|сказала|повідомив|повідомила|за словами|наголосив|"
     r"наголосила|зазначив|зазначила|заявил|заявили|сказал|сообщил|сообщила|по словам|"
     r"подчеркнул|подчеркнула|отметил|отметила)\b", re.I)
-_REPORTING = SAYING
 _AGREEMENT_TITLE = re.compile(
     r"\b(?:agreement|protocol|memorandum|accord|arrangement|plan|treaty|ceasefire|armistice|framework|"
     r"record of (?:talks|the meeting)|minutes|understanding|"
@@ -119,7 +118,7 @@ def detect_kind(text: str) -> str:
         return "agreement"
     if _STATEMENT_TITLE.search(head) and not _AGREEMENT_TITLE.search(head):
         return "statement"
-    if _REPORTING.search(head) and _NEWS.search(text[:2000]):
+    if SAYING.search(head) and _NEWS.search(text[:2000]):
         return "statement"
     return "agreement"
 
@@ -148,7 +147,7 @@ def _reported_speaker(text: str) -> tuple[str, str, str] | None:
     """In a news report, the body a verb of saying attributes the words to: the nearest one
     named before it ("The EU said"), or after it where the verb follows the quote (", said the
     spokesperson") or is "according to" / "за словами" / "по словам"."""
-    for rm in _REPORTING.finditer(text[:4000]):
+    for rm in SAYING.finditer(text[:4000]):
         verb = rm.group().lower()
         before = text[max(0, rm.start() - 140): rm.start()]
         after = text[rm.end(): rm.end() + 90]

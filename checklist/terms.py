@@ -38,17 +38,17 @@ def _tokens(text: str) -> list[str]:
     return re.findall(r"[()\[\]|]|[^\s()\[\]|]+", text.replace("-", " "))
 
 
-def _parse_seq(toks: list[str], pos: int, closers: str, text: str):
+def _parse_seq(toks: list[str], pos: int, closers: str):
     """A sequence of items up to one of ``closers``: returns (alternatives, pos), where
     alternatives is a list of word tuples."""
     seqs: list[tuple[str, ...]] = [()]
     while pos < len(toks) and toks[pos] not in closers:
         t = toks[pos]
         if t == "(":
-            alts, pos = _parse_group(toks, pos + 1, ")", text)
+            alts, pos = _parse_group(toks, pos + 1, ")")
             options = alts
         elif t == "[":
-            alts, pos = _parse_group(toks, pos + 1, "]", text)
+            alts, pos = _parse_group(toks, pos + 1, "]")
             options = [()] + alts
         elif t in ")]|":
             raise TermError(f"'{t}' without its opening bracket")
@@ -68,10 +68,10 @@ def _parse_seq(toks: list[str], pos: int, closers: str, text: str):
     return seqs, pos
 
 
-def _parse_group(toks, pos, closer, text):
+def _parse_group(toks, pos, closer):
     alts = []
     while True:
-        seqs, pos = _parse_seq(toks, pos, "|" + closer, text)
+        seqs, pos = _parse_seq(toks, pos, "|" + closer)
         if pos >= len(toks):
             raise TermError(f"'{'(' if closer == ')' else '['}' is not closed")
         if not any(seqs):
@@ -88,7 +88,7 @@ def expand(text: str) -> tuple[tuple[str, ...], ...]:
     toks = _tokens(text)
     if not toks:
         raise TermError("an empty term")
-    seqs, pos = _parse_seq(toks, 0, "", text)
+    seqs, pos = _parse_seq(toks, 0, "")
     if pos != len(toks):        # pragma: no cover - _parse_seq consumes to the end or raises
         raise TermError(f"unexpected '{toks[pos]}'")
     out = []
