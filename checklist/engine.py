@@ -1063,10 +1063,12 @@ class Matcher:
             position = self.position(unit)
             if position:
                 fl.append(Reason("weak", f"It records a position or a discussion, not a commitment ('{position[0]}')."))
-            if ui in self._narration:
+            narration = ui in self._narration
+            if narration:
                 fl.append(Reason("weak", "It is the report's own account, not the speaker's words."))
-                position = position or ["narration"]
-            if not position and spec["negation"] == "contradicts" and self._action_negated(unit, hits[ui], spec, local):
+            # someone's position, or the outlet's account, refuses nothing
+            if not (position or narration) and spec["negation"] == "contradicts" \
+                    and self._action_negated(unit, hits[ui], spec, local):
                 deferral = self.unit_spans("deferral", {}, unit)
                 if deferral:
                     fl.append(Reason("negated", f"The text rules it out until a later event ('{self.surface(deferral)[0]}'): not a commitment now."))
@@ -1074,8 +1076,7 @@ class Matcher:
                 else:
                     negated_contra.extend(self._evidence_for(unit, hits[ui]))
                     continue
-            fl.extend(self._shared_flaws(unit) if not spec.get("call_is_the_act")
-                      else self._shared_flaws(unit, calls_weak=False))
+            fl.extend(self._shared_flaws(unit, calls_weak=not spec.get("call_is_the_act")))
             for q in spec["narrow"]:
                 if self._qualifies(unit, q, local):
                     fl.append(Reason(q["code"], q["text"]))
