@@ -36,6 +36,10 @@ _KIND_PATTERNS = [
     ("state", r"government|ministry|minister|ministers|president of|prime minister|chancellor|taoiseach|"
               r"foreign office|department of state|parliament|states parties|member states|the state of|"
               r"\bstates\b|spokesperson of the ministry|verkhovna rada|delegation|embassy|"
+              r"(?:supervisory|financial|national|competent|migration|tax|public|government|federal|state) "
+              r"(?:authority|agency)|regulator|"
+              r"federal law|law of (?:ukraine|the russian federation)|"
+              r"федеральн\w+ закон\w*|закон\w* україни|відомств\w*|ведомств\w*|"
               r"делегаці\w+|посольств\w+|делегаци\w+|"
               r"уряд\w*|міністерств\w*|міністр\w*|президент\w*|прем.єр\w*|верховн\w+ рад\w+|\bМЗС\b|"
               r"правительств\w*|министерств\w*|министр\w*|премьер\w*|\bМИД\b|государств\w*|держав\w*"),
@@ -45,7 +49,8 @@ _KINDS = [(kind, re.compile(p, re.I)) for kind, p in _KIND_PATTERNS]
 # where a statement names its author: a title or opening line
 _AUTHOR_LINE = re.compile(
     r"^\s*(?:(?:joint\s+)?statement|declaration|remarks|press\s+(?:release|statement)|communiqu[eé]|"
-    r"conclusions|outcome|speech|address|letter|decision|resolution|"
+    r"conclusions|outcome|speech|address|letter|decision|resolution|note|notice|decree|order|readout|"
+    r"announcement|guidance|circular|"
     r"(?:спільна\s+)?заява|звернення|декларація|висновки|рішення|постанова|"
     r"(?:совместное\s+)?заявление|декларация|обращение|выводы|решение|постановление)\b[^\n]{0,200}", re.I | re.M)
 # reported speech: "X said", "according to X", "X told reporters" (also how the engine tells a
@@ -63,6 +68,17 @@ _AGREEMENT_TITLE = re.compile(
 _STATEMENT_TITLE = re.compile(
     r"\b(?:statement|declaration|remarks|press release|communiqu[eé]|conclusions|speech|"
     r"заява|заяви|звернення|заявление|заявления|обращение|выступление|виступ)\b", re.I)
+# the title of a one-sided act of a government or an institution (a notice, a decision, a draft
+# law, a note to correspondents): its author's policy, read like a statement
+_UNILATERAL_TITLE = re.compile(
+    r"\b(?:note|notice|decision|decree|order|law|bill|resolution|outcome|readout|briefing|announcement|"
+    r"message|guidance|circular|regulation|"
+    r"закон\w*|указ\w*|постанов\w+|розпорядженн\w+|рішенн\w+|наказ\w*|повідомленн\w+|"
+    r"постановлени\w+|распоряжени\w+|решени\w+|приказ\w*|уведомлени\w+|извещени\w+|сообщени\w+)\b", re.I)
+# a decision taken together: the parties', a joint commission's
+_JOINT = re.compile(r"\b(?:joint|parties|сторін|сторон|спільн\w+|совместн\w+|змішан\w+|смешанн\w+)\b", re.I)
+_LAW_TITLE = re.compile(r"^\W*(?:draft\s+)?(?:federal\s+)?law\b|^\W*(?:проєкт\w*|проект\w*)?\s*"
+                        r"(?:федеральн\w+\s+)?закон\w*\b", re.I)
 _NEWS = re.compile(r"\b(?:reuters|associated press|\bAP\b|AFP|news|reported|reporters|journalists|correspondent|"
                    r"кореспондент\w*|журналіст\w*|журналист\w*|корреспондент\w*|повідомляє|сообщает)\b", re.I)
 
@@ -108,14 +124,19 @@ def _head(text: str, limit: int = 600) -> str:
 
 def detect_kind(text: str) -> str:
     """'statement' or 'agreement', from the title and opening lines: a text titled as a
-    statement, declaration or press release, or a news report, is a statement; a text titled
-    as an agreement, protocol, memorandum or plan, or anything else, an agreement."""
+    statement, declaration or press release, a one-sided act that names its author (a
+    ministry's notice, a government decision, a note by the Secretary-General's spokesperson,
+    a draft law), or a news report, is a statement; a text titled as an agreement, protocol,
+    memorandum or plan, or anything else, an agreement."""
     head = _head(text, 400)
     first = next((ln for ln in head.splitlines() if ln.strip()), "")
     if _STATEMENT_TITLE.search(first) and not re.search(r"\bdraft agreement\b", first, re.I):
         return "statement"
     if _AGREEMENT_TITLE.search(first):
         return "agreement"
+    if _UNILATERAL_TITLE.search(first) and not _JOINT.search(first) and (
+            _kind_of(first) or _LAW_TITLE.search(first)):
+        return "statement"
     if _STATEMENT_TITLE.search(head) and not _AGREEMENT_TITLE.search(head):
         return "statement"
     if SAYING.search(head) and _NEWS.search(text[:2000]):

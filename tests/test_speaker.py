@@ -34,6 +34,15 @@ def status(text, demand, lib, **kw):
     ("Memorandum of Understanding\n\n1. The Parties shall ...", "agreement"),
     ("Mongolia will not arrest him, a government spokesperson told reporters on Tuesday, "
      "according to the news agency.", "statement"),
+    # one-sided acts that name their author are its policy, read like statements
+    ("Notice of the National Migration Authority\n\n1. Applications ...", "statement"),
+    ("Cabinet of Ministers Decision on Border Crossings (draft)\n\n1. ...", "statement"),
+    ("Readout of the Secretary-General's call with the President\n\n1. ...", "statement"),
+    ("Проєкт закону України про співпрацю з Міжнародним кримінальним судом\n\nСтаття 1", "statement"),
+    ("Указ Президента Российской Федерации\n\n1. ...", "statement"),
+    # taken together, or with no author: still an agreement
+    ("Decision of the Joint Commission on Prisoner Exchanges\n\n1. ...", "agreement"),
+    ("Decision No. 4\n\n1. The Parties shall ...", "agreement"),
 ])
 def test_kind_of_text(text, kind):
     assert detect_kind(text) == kind
@@ -50,6 +59,11 @@ def test_kind_of_text(text, kind):
     ("Заявление Председателя Ассамблеи государств – участников Римского статута", "asp"),
     ("Budapest, 3 April. The government will not execute the warrant, the Prime Minister told "
      "reporters.", "state"),
+    ("Notice of the Financial Supervisory Authority\n\n1. ...", "state"),
+    ("Проект федерального закона\n\nСтатья 1", "state"),
+    # an outlet is not the speaker: the words quoted are the Office's
+    ("NEWS DIGEST\n\n1. A wire agency reports that a spokesperson for the ICC Office of the Prosecutor "
+     "said the Office had requested the information.", "otp"),
 ])
 def test_speaker_read_from_the_text(text, kind):
     assert detect_speaker(text).kind == kind
