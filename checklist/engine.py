@@ -1272,8 +1272,15 @@ class Matcher:
     def _topic_units(self, name: str, local: dict, titled=True) -> set[int]:
         key, terms = self._terms(name, local)
         found = self.r.topic_units(key, terms)
-        title = self._title if titled is True or (titled and name in titled) else None
+        subject = titled is True or (titled and name in titled)
+        title = self._title if subject else None
         if title is not None and self._by_unit(name, local).get(title.index):
+            return set(range(len(self.r.units)))
+        if titled is not True and subject and self._narration and \
+                not self._narration.isdisjoint(self._by_unit(name, local)):
+            # a news report's own account names the subject ("the Court issued a warrant for
+            # him") that the speaker's quoted words then refuse ("he will not be detained"):
+            # for a refusal only, whose own words must still be the speaker's
             return set(range(len(self.r.units)))
         return found
 

@@ -108,6 +108,23 @@ def test_an_addressee_s_refusal_contradicts_and_another_s_does_not(lib):
     assert r["status"] == "partial"
 
 
+def test_a_news_report_s_account_names_what_the_quoted_speaker_refuses(lib):
+    # the outlet says whom the Court wants; the minister's quoted words refuse the arrest
+    text = ("Minister says visiting leader will be safe\n\n"
+            "1. The International Criminal Court issued an arrest warrant for the leader last year.\n"
+            "2. \"If he comes to our capital, he will not be arrested,\" the Minister of Foreign Affairs told "
+            "reporters on Friday.\n"
+            "3. The visit is planned for the spring, according to a government spokesperson.\n")
+    r, a = status(text, "cicc-icc-2025/3", lib, document_kind="auto")
+    assert a["document_kind"] == "statement" and a["speaker"]["kind"] == "state"
+    assert r["status"] == "contradicted", r
+    assert [e["provision"] for e in r["evidence"]] == ["2"]
+    # the outlet's account alone refuses nothing
+    r, _ = status(text.replace("he will not be arrested", "we will see"), "cicc-icc-2025/3", lib,
+                  document_kind="auto")
+    assert r["status"] != "contradicted"
+
+
 def test_an_agreement_keeps_its_own_reasoning(lib):
     r, a = status(CONDEMN, "cicc-icc-2025/1", lib, document_kind="agreement")
     assert a["speaker"] is None and r["section"] == "asks-to-states"
