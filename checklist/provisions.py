@@ -36,6 +36,13 @@ Conventions
 * After the *last* numbered point of a text, bullets directly under it and paragraphs introduced
   by its ``:`` stay its children; the first other paragraph closes the numbered part, and it and
   everything after it (signature blocks, an annexed letter) become top-level ``para N``.
+* Nesting: a label continues the nearest open list whose style ("58.", "a.", "(1)", "(a)", "(i)",
+  "1.1" ...) and next value it fits ("b" after "a", "59" after "58") and closes the lists opened
+  after it, so "b." after "a." / "(1)" / "(2)" is a sibling of "a.". A first value ("1.", "a)")
+  under an item that ends with ":" opens an inner list even in the style of an outer one; elsewhere
+  a label that continues no list goes to the nearest list of its style (a gap or a restart), or,
+  with none open, opens a new list under the item above it, except that a number past 2 ("58.")
+  does not nest under lettered items. "(i)" is the letter after "(h)", roman one before "(ii)".
 * A line that is only a short title (no final period) is a section heading, ``kind="heading"``:
   "I. Key principles of the Agreement" (a capital roman numeral) unless the next line is the next
   item of the same list; "1. Ceasefire" when numbered sub-points ("1.1", "(a)") follow it; Part,
@@ -401,10 +408,10 @@ class _Node:
                                   and self.style[3] == "upper")
 
 
-def _style(lab: _Label, stack: list[_Node]) -> tuple:
+def _style(lab: _Label, stack: list[_Node], nxt: _Label | None = None) -> tuple:
     """Labels of one style are siblings: "1." and "1)" are two lists, "5.1" and "5.1.2" two levels."""
     if lab.family == "alpha":
-        return _alpha_style(lab, stack)
+        return _alpha_style(lab, stack, nxt)
     if lab.family == "kw":
         return ("kw", lab.kw, lab.sub.count("."))
     if lab.family == "num":
@@ -412,8 +419,9 @@ def _style(lab: _Label, stack: list[_Node]) -> tuple:
     return ("dec", lab.token.count("."))
 
 
-def _alpha_style(lab: _Label, stack: list[_Node]) -> tuple:
-    """Style key of a letter or roman label; "(i)" after "(h)" is a letter, after "(viii)" a numeral."""
+def _alpha_style(lab: _Label, stack: list[_Node], nxt: _Label | None = None) -> tuple:
+    """Style key of a letter or roman label; "(i)" after "(h)" is a letter, after "(viii)" a numeral,
+    and roman one when "(ii)" comes next ("(h) release:" / "(i)" / "(ii)")."""
     tok = lab.token
     roman = _roman_value(tok) if tok.isascii() else None
     letter_style = ("alpha", "letter", lab.form, lab.case)
@@ -421,6 +429,9 @@ def _alpha_style(lab: _Label, stack: list[_Node]) -> tuple:
     if roman is None:
         return letter_style
     if len(tok) > 1 or (lab.case == "upper" and lab.form == "."):
+        return roman_style
+    if roman == 1 and nxt is not None and nxt.family == "alpha" and nxt.form == lab.form \
+            and nxt.case == lab.case and nxt.token.lower() == "ii":
         return roman_style
     prev_letter = chr(ord(tok) - 1)
     for node in reversed(stack):
@@ -431,8 +442,65 @@ def _alpha_style(lab: _Label, stack: list[_Node]) -> tuple:
     return roman_style if tok in "iI" else letter_style
 
 
-def _place(lab: _Label, style: tuple, stack: list[_Node]) -> None:
-    """Pop ``stack`` so that its top is the new provision's parent."""
+# Letters a list runs through. Cyrillic lists often leave out letters that are easily confused or
+# rarely start a word ("ґ", "є", "ї", "й", "ь"; "ё", "й", "ъ", "ы", "ь"), so those may be skipped.
+_ALPHABETS = ("abcdefghijklmnopqrstuvwxyz", "абвгґдеєжзиіїйклмнопрстуфхцчшщьюя",
+              "абвгдеёжзийклмнопрстуфхцчшщъыьэюя")
+_SKIPPABLE = frozenset("ґєїйьёъы")
+
+
+def _ordinal(tok: str, style: tuple) -> int | None:
+    """The position of a label in its list: "3" -> 3, "c" -> 3, "iii" -> 3 (None: unknown)."""
+    if style[0] == "num":
+        return int(tok)
+    if style[0] == "alpha":
+        if style[1] == "roman":
+            return _roman_value(tok)
+        low = tok.lower()
+        for alphabet in _ALPHABETS:
+            if len(low) == 1 and low in alphabet:
+                return alphabet.index(low) + 1
+    return None
+
+
+def _follows(tok: str, prev: str, style: tuple) -> bool:
+    """``tok`` is the value after ``prev`` in a list of ``style``: "59" after "58", "b" after "a",
+    "iii" after "ii", "д" after "г" (or after "ґ")."""
+    if style[0] == "num":
+        return int(tok) == int(prev) + 1
+    if style[0] == "dec":
+        head, _, last = tok.rpartition(".")
+        phead, _, plast = prev.rpartition(".")
+        return head == phead and int(last) == int(plast) + 1
+    if style[0] != "alpha":
+        return False
+    if style[1] == "roman":
+        a, b = _roman_value(tok), _roman_value(prev)
+        return a is not None and b is not None and a == b + 1
+    low, plow = tok.lower(), prev.lower()
+    for alphabet in _ALPHABETS:
+        j = alphabet.find(plow) if len(plow) == 1 else -1
+        if j < 0:
+            continue
+        for c in alphabet[j + 1:]:
+            if c == low:
+                return True
+            if c not in _SKIPPABLE or alphabet is _ALPHABETS[0]:
+                break
+    return False
+
+
+def _place(lab: _Label, style: tuple, stack: list[_Node], suspended: list[_Node] | None = None) -> None:
+    """Pop ``stack`` so that its top is the new provision's parent.
+
+    The stack holds the open lists, innermost last, each as its last item (its style and value).
+    A label continues the nearest open list of its style whose next value it is ("b" after "a",
+    "59" after "58") and closes the lists opened after it; a first value ("1", "a", "i") under an
+    item that introduces a list ("a. release:") opens an inner list even where an outer list of
+    the same style is open; otherwise it goes to the nearest list of its style (a gap or a
+    restart in the numbering), and with no list of its style open it opens one under the top.
+    ``suspended``: the lists a "[...]" cut closed; a number that continues one of them reopens it.
+    """
     if lab.family == "kw" and not lab.sub:
         if lab.rank == 0:
             stack.clear()
@@ -454,10 +522,34 @@ def _place(lab: _Label, style: tuple, stack: list[_Node]) -> None:
             if node.numkey == prefix and (lab.family == "dec" or node.kw == lab.kw):
                 del stack[i + 1:]
                 return
+    token = lab.token
+    nearest = -1                                     # the nearest open list of its style
     for i in range(len(stack) - 1, -1, -1):
-        if stack[i].style == style:
-            del stack[i:]
-            return
+        node = stack[i]
+        if node.style == style:
+            if _follows(token, node.token, style):   # the open list it continues
+                del stack[i:]
+                return
+            if nearest < 0:
+                nearest = i
+    if suspended and lab.family == "num":            # a list a cut closed: "57." [...] "(c)" "58."
+        for i in range(len(suspended) - 1, -1, -1):
+            node = suspended[i]
+            if node.style == style and _follows(token, node.token, style):
+                stack[:] = suspended[:i]
+                return
+    if nearest >= 0:
+        top = stack[-1]
+        if top.ends_colon and top.style != style and _ordinal(token, style) == 1:
+            return                                   # a new inner list under "a. release:"
+        del stack[nearest:]                          # a gap or a restart in its numbering
+        return
+    if lab.family == "num" and int(token) > 2:
+        # no list of its style is open and a new list does not start at "58": it does not nest
+        # under lettered items (a list's first item or two may stand on its lead-in line)
+        while stack and stack[-1].style[0] == "alpha" and stack[-1].style[2:] != (".", "upper") \
+                and not stack[-1].is_heading:
+            stack.pop()                              # not under a section "II. ...:" either
 
 
 def _ref_for(lab: _Label, parent: _Node | None) -> str:
@@ -584,6 +676,7 @@ def split_provisions(text: str, pages=None) -> list[Provision]:
     if first_label > 0:
         add("preamble", "", None, None, 0, "preamble", 0)
     stack: list[_Node] = []
+    suspended: list[_Node] | None = None    # the lists a "[...]" cut closed
     used: set[str] = set()
     absorbed: set[int] = set()
     closed = False          # after the last numbered point, closing matter has begun
@@ -597,10 +690,16 @@ def split_provisions(text: str, pages=None) -> list[Provision]:
             lab = b.label
             if b.after_cut and lab.family not in ("num", "dec", "kw"):
                 # a lettered or bracketed item after a cut: the point it belonged to is cut
-                # away, so it does not hang under the last number seen
+                # away, so it does not hang under the last number seen (a number continuing
+                # one of the lists the cut closed reopens it)
+                if suspended is None:
+                    suspended = stack[:]
                 stack[:] = [nd for nd in stack if nd.is_heading]
-            style = _style(lab, stack)
-            _place(lab, style, stack)
+            nxt = blocks[i + 1].label if i + 1 < len(blocks) else None
+            style = _style(lab, stack, nxt)
+            _place(lab, style, stack, suspended)
+            if lab.family != "alpha" or (lab.case == "upper" and lab.form == "."):
+                suspended = None                  # a number or a section: the cut lists stay closed
             parent = stack[-1] if stack else None
             ref = _ref_for(lab, parent)
             if ref in used:

@@ -627,3 +627,177 @@ def test_bullets_under_an_unnumbered_lead_in_keep_it():
     text = "The Parties agree:\n- to release all civilians;\n- to open crossing points.\n\nSigned in Geneva.\n"
     assert [(p.ref, p.parent) for p in split_provisions(text)] == [
         ("para 1", None), ("para 1 para 1", "para 1"), ("para 1 para 2", "para 1"), ("para 2", None)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Nesting: a label continues the nearest open list whose style and next value it fits, and closes
+# the lists opened after it; a first value ("1", "a", "i") under an item that introduces a list
+# opens a new inner list even when an outer list of the same style is open.
+
+def tree(text: str) -> list[tuple[str, str, str | None]]:
+    provisions = split_provisions(text)
+    assert_covers(text, provisions)
+    return [(p.ref, p.label, p.parent) for p in provisions]
+
+
+def test_a_letter_after_a_bracketed_sub_list_is_a_sibling_of_the_first_letter():
+    text = ("58. The Parties shall:\n"
+            "a. release all civilians detained in connection with the conflict;\n"
+            "(1) within thirty days;\n"
+            "(2) under the supervision of the ICRC;\n"
+            "b. allow the return of deported children.\n"
+            "59. Next article.\n")
+    assert tree(text) == [
+        ("58", "58.", None), ("58(a)", "a.", "58"), ("58(a)(1)", "(1)", "58(a)"),
+        ("58(a)(2)", "(2)", "58(a)"), ("58(b)", "b.", "58"), ("59", "59.", None)]
+
+
+def test_an_inner_list_in_the_outer_lists_style_closes_at_the_next_outer_value():
+    text = ("58. The Parties shall:\n"
+            "a. release all civilians detained in connection with the conflict:\n"
+            "1. within thirty days;\n"
+            "2. under the supervision of the ICRC;\n"
+            "b. allow the return of deported children.\n"
+            "59. Next article.\n")
+    assert tree(text) == [
+        ("58", "58.", None), ("58(a)", "a.", "58"), ("58(a)(1)", "1.", "58(a)"),
+        ("58(a)(2)", "2.", "58(a)"), ("58(b)", "b.", "58"), ("59", "59.", None)]
+
+
+def test_the_outer_number_closes_an_inner_list_of_its_own_style():
+    text = ("58. The Parties shall:\n"
+            "a. release all civilians:\n"
+            "1. within thirty days;\n"
+            "2. under the supervision of the ICRC.\n"
+            "59. Next article.\n")
+    assert tree(text) == [
+        ("58", "58.", None), ("58(a)", "a.", "58"), ("58(a)(1)", "1.", "58(a)"),
+        ("58(a)(2)", "2.", "58(a)"), ("59", "59.", None)]
+
+
+def test_a_restarted_numbering_without_a_lead_in_stays_at_the_top():
+    # "1." after an item that does not introduce a list: the numbering restarts (kept as before)
+    text = "1. Cease fire.\n(a) on land;\n(b) at sea.\n2. Release.\n1. The map.\n"
+    assert [(ref, parent) for ref, _, parent in tree(text)] == [
+        ("1", None), ("1(a)", "1"), ("1(b)", "1"), ("2", None), ("1", None)]
+
+
+def test_a_number_after_a_lettered_item_that_follows_a_cut_is_top_level():
+    text = ("57. The Parties shall:\n(a) open crossing points;\n(b) admit the ICRC.\n\n[...]\n\n"
+            "(c) return deported children.\n"
+            "58. The Parties shall release all civilians.\n"
+            "59. Final provisions.\n")
+    assert tree(text) == [
+        ("57", "57.", None), ("57(a)", "(a)", "57"), ("57(b)", "(b)", "57"), ("(c)", "(c)", None),
+        ("58", "58.", None), ("59", "59.", None)]
+
+
+def test_a_high_number_after_lettered_items_does_not_nest_under_them():
+    text = ("(a) open crossing points;\n(b) admit the ICRC;\n(c) return deported children.\n"
+            "58. The Parties shall release all civilians.\n")
+    assert tree(text) == [
+        ("(a)", "(a)", None), ("(b)", "(b)", None), ("(c)", "(c)", None), ("58", "58.", None)]
+
+
+def test_three_levels_number_letter_roman():
+    text = ("1. The Parties shall:\n"
+            "(a) release all civilians:\n"
+            "(i) within thirty days;\n"
+            "(ii) under the supervision of the ICRC;\n"
+            "(b) allow the return of deported children.\n"
+            "2. Next article.\n")
+    assert tree(text) == [
+        ("1", "1.", None), ("1(a)", "(a)", "1"), ("1(a)(i)", "(i)", "1(a)"),
+        ("1(a)(ii)", "(ii)", "1(a)"), ("1(b)", "(b)", "1"), ("2", "2.", None)]
+
+
+def test_three_levels_in_the_same_number_style_under_an_article():
+    text = ("Article 2\n"
+            "1. The Parties shall:\n"
+            "(a) release all civilians:\n"
+            "1. within thirty days;\n"
+            "2. under the supervision of the ICRC;\n"
+            "(b) allow the return of deported children.\n"
+            "2. Lists shall be exchanged.\n"
+            "Article 3\nText.\n")
+    assert tree(text) == [
+        ("Article 2", "Article 2", None), ("Article 2.1", "1.", "Article 2"),
+        ("Article 2.1(a)", "(a)", "Article 2.1"), ("Article 2.1(a)(1)", "1.", "Article 2.1(a)"),
+        ("Article 2.1(a)(2)", "2.", "Article 2.1(a)"), ("Article 2.1(b)", "(b)", "Article 2.1"),
+        ("Article 2.2", "2.", "Article 2"), ("Article 3", "Article 3", None)]
+
+
+def test_ukrainian_article_with_numbered_and_lettered_points():
+    text = ("Стаття 5\n"
+            "1) Сторони зобов'язуються:\n"
+            "а) звільнити всіх цивільних осіб:\n"
+            "1) протягом тридцяти днів;\n"
+            "2) під наглядом МКЧХ;\n"
+            "б) повернути депортованих дітей.\n"
+            "2) Сторони обмінюються списками.\n"
+            "Стаття 6\nТекст.\n")
+    assert tree(text) == [
+        ("Article 5", "Стаття 5", None), ("Article 5.1", "1)", "Article 5"),
+        ("Article 5.1(а)", "а)", "Article 5.1"), ("Article 5.1(а)(1)", "1)", "Article 5.1(а)"),
+        ("Article 5.1(а)(2)", "2)", "Article 5.1(а)"), ("Article 5.1(б)", "б)", "Article 5.1"),
+        ("Article 5.2", "2)", "Article 5"), ("Article 6", "Стаття 6", None)]
+
+
+def test_russian_article_with_numbered_and_lettered_points():
+    text = ("Статья 5\n"
+            "1) Стороны обязуются:\n"
+            "а) освободить всех гражданских лиц:\n"
+            "1) в течение тридцати дней;\n"
+            "2) под наблюдением МККК;\n"
+            "б) вернуть депортированных детей;\n"
+            "в) открыть пункты пропуска.\n"
+            "2) Стороны обмениваются списками.\n"
+            "Статья 6\nТекст.\n")
+    assert tree(text) == [
+        ("Article 5", "Статья 5", None), ("Article 5.1", "1)", "Article 5"),
+        ("Article 5.1(а)", "а)", "Article 5.1"), ("Article 5.1(а)(1)", "1)", "Article 5.1(а)"),
+        ("Article 5.1(а)(2)", "2)", "Article 5.1(а)"), ("Article 5.1(б)", "б)", "Article 5.1"),
+        ("Article 5.1(в)", "в)", "Article 5.1"), ("Article 5.2", "2)", "Article 5"),
+        ("Article 6", "Статья 6", None)]
+
+
+def test_letter_i_after_h_with_a_roman_sub_list_elsewhere():
+    text = ("8. The Parties shall:\n"
+            "(g) open crossing points:\n"
+            "(i) at Rafah;\n"
+            "(ii) at Kerem Shalom;\n"
+            "(h) admit the ICRC;\n"
+            "(i) return deported children;\n"
+            "(j) exchange lists.\n"
+            "9. Final provisions.\n")
+    assert tree(text) == [
+        ("8", "8.", None), ("8(g)", "(g)", "8"), ("8(g)(i)", "(i)", "8(g)"), ("8(g)(ii)", "(ii)", "8(g)"),
+        ("8(h)", "(h)", "8"), ("8(i)", "(i)", "8"), ("8(j)", "(j)", "8"), ("9", "9.", None)]
+
+
+def test_roman_one_under_h_when_roman_two_follows():
+    # "(i)" after "(h)" is the letter unless "(ii)" follows it: then it opens h's roman sub-list
+    text = ("8. The Parties shall:\n"
+            "(h) release all civilians:\n"
+            "(i) within thirty days;\n"
+            "(ii) under the supervision of the ICRC;\n"
+            "(i) return deported children.\n"
+            "9. Final provisions.\n")
+    assert tree(text) == [
+        ("8", "8.", None), ("8(h)", "(h)", "8"), ("8(h)(i)", "(i)", "8(h)"), ("8(h)(ii)", "(ii)", "8(h)"),
+        ("8(i)", "(i)", "8"), ("9", "9.", None)]
+
+
+def test_a_number_continuing_the_list_a_cut_closed_reopens_it():
+    text = ("Section I\n1. The Parties shall:\n(a) open crossing points.\n\n[...]\n\n"
+            "(c) return deported children.\n"
+            "2. The Parties shall release all civilians.\n")
+    assert [(ref, parent) for ref, _, parent in tree(text)] == [
+        ("Section I", None), ("1", "Section I"), ("1(a)", "1"), ("Section I(c)", "Section I"),
+        ("2", "Section I")]
+
+
+def test_an_inline_first_item_lets_the_second_nest():
+    # "(a)" stands on the lead-in line: "(b)" still belongs to point 1
+    text = "1. The Parties shall: (a) open crossing points;\n(b) admit the ICRC.\n2. Final provisions.\n"
+    assert [(ref, parent) for ref, _, parent in tree(text)] == [("1", None), ("1(b)", "1"), ("2", None)]
