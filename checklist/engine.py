@@ -1337,6 +1337,9 @@ class Matcher:
             # комісії" / "Утворюються Сторонами ...")
             if not own_words and in_head and self._first_under_heading(unit):
                 own_words = True
+            if own_words and ui in self.r.children_of_lead and not all(g.get(ui) for g in groups):
+                continue    # a lead-in that needs its heading for the subject ("Release of
+                            # detainees" / "shall release:"): its list items say whom
             if own_words and not (people and self._about_things(unit, [n for n in names if n in people], local)):
                 out.append((unit, spans))
         return out

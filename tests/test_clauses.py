@@ -65,3 +65,20 @@ def status(text, demand, lib, **kw):
 ])
 def test_qualifiers_keep_to_their_scope(text, demand, expected, lib):
     assert status(text, demand, lib)["status"] == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # the heading names the subject, the lead-in the act, the items whom: the items decide
+    ("Article 2. Release of detainees\n\nThe Russian Federation shall release without delay:\n\n"
+     "(a) all journalists detained in the occupied territory;\n\n(b) all minors held in custody.", "partial"),
+    ("Article 2. Release of detainees\n\nThe Russian Federation shall release without delay:\n\n"
+     "(a) all civilians detained in connection with the conflict;\n\n(b) all minors held in custody.", "met"),
+    # a lead-in with its own subject commits by itself
+    ("Article 2\n\nThe Russian Federation shall release all detained civilians, in particular:\n\n"
+     "(a) journalists;\n\n(b) minors.", "met"),
+    ("Стаття 2. Звільнення затриманих\n\nРосійська Федерація невідкладно звільняє:\n\n"
+     "а) журналістів, затриманих на окупованих територіях;\n\nб) неповнолітніх, які утримуються під вартою.",
+     "partial"),
+])
+def test_a_lead_in_that_borrows_its_subject_defers_to_its_items(text, expected, lib):
+    assert status(text, "tot-2025/1", lib)["status"] == expected
