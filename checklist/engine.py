@@ -928,7 +928,7 @@ class Matcher:
             self._qualifiers[key] = self.surface(found) if found else []
         return self._qualifiers[key]
 
-    def negated(self, unit: Unit, topic_spans, local) -> bool:
+    def negated(self, unit: Unit, topic_spans, local, first_only: bool = False) -> bool:
         """Whether the clause's predicate is negated over the topic words (ConText: a trigger's
         scope runs to the end of its clause):
 
@@ -939,7 +939,11 @@ class Matcher:
           ("observers shall not be admitted", not "shall not be armed");
         - a negated obstruction is a protection, not a negation ("shall not prevent the
           return", "no one shall be required to", "ніщо не перешкоджає"), and a negator inside
-          a matched term ("no claims") or a ``negation_void`` term is no negation."""
+          a matched term ("no claims") or a ``negation_void`` term is no negation.
+
+        ``first_only``: the scope that matters ends with the first matched word (a refusal is
+        negated before it is stated: "shall not waive any claims", not "waive all claims and
+        undertake not to pursue such claims")."""
         own = [sp for sp in topic_spans if unit.lo <= sp[0] < unit.hi]
         if not own:
             return False
@@ -947,7 +951,7 @@ class Matcher:
         if not triggers:
             return False
         first = min(s for s, _ in own)
-        last = max(e for _, e in own)
+        last = min(own)[1] if first_only else max(e for _, e in own)
         norms = self.r.tokens.norms
         voids = self.unit_spans("negation_void", {}, unit, lead=False)
         obstructions = self.unit_spans("obstruction", {}, unit, lead=False) + \
@@ -1019,7 +1023,7 @@ class Matcher:
                 if unit.provision.kind == "preamble":
                     continue
                 reasserted = c.get("exception_reasserts") and self._excepted_after_negation(unit)
-                if not reasserted and self.negated(unit, spans, local):
+                if not reasserted and self.negated(unit, spans, local, first_only=True):
                     continue        # "... is not required" (but "not required, except for ..." is)
                 if self.position(unit):
                     continue        # a recorded position or rejection orders nothing

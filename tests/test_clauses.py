@@ -82,3 +82,15 @@ def test_qualifiers_keep_to_their_scope(text, demand, expected, lib):
 ])
 def test_a_lead_in_that_borrows_its_subject_defers_to_its_items(text, expected, lib):
     assert status(text, "tot-2025/1", lib)["status"] == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # a refusal is negated before it is stated, not by a negation that continues it
+    ("Article 19\nThe Parties waive all claims arising from the hostilities and undertake not to pursue "
+     "such claims before any court.", "contradicted"),
+    ("Article 19\nThe Parties shall not waive any claims of victims arising from the hostilities.", "partial"),
+    ("Стаття 19\nСторони відмовляються від усіх претензій, пов'язаних з бойовими діями, і не висуватимуть "
+     "таких претензій у жодному суді.", "contradicted"),
+])
+def test_a_negation_after_a_refusal_does_not_undo_it(text, expected, lib):
+    assert status(text, "amnesty-eu-2026/3", lib)["status"] == expected
