@@ -1280,11 +1280,11 @@ class Matcher:
         title = self._title if subject else None
         if title is not None and self._by_unit(name, local).get(title.index):
             return set(range(len(self.r.units)))
-        if titled is not True and subject and self._narration and \
-                not self._narration.isdisjoint(self._by_unit(name, local)):
-            # a news report's own account names the subject ("the Court issued a warrant for
-            # him") that the speaker's quoted words then refuse ("he will not be detained"):
-            # for a refusal only, whose own words must still be the speaker's
+        if titled is not True and subject and self.statement and self._by_unit(name, local):
+            # a statement is about one subject: a news report's own account names it ("the
+            # Court issued a warrant for him"), or an earlier paragraph ("we cooperate fully
+            # with the Court"), and the speaker's words then refuse it ("he will not be
+            # detained"): for a refusal only, whose own words must still be in the clause
             return set(range(len(self.r.units)))
         return found
 

@@ -125,6 +125,17 @@ def test_a_news_report_s_account_names_what_the_quoted_speaker_refuses(lib):
     assert r["status"] != "contradicted"
 
 
+def test_a_statement_s_earlier_paragraph_names_what_a_later_one_refuses(lib):
+    text = ("Statement of the Ministry of Foreign Affairs\n\n"
+            "1. The Government reaffirms its cooperation with the International Criminal Court.\n"
+            "2. During the forum the Government will not take any measure to arrest the visiting leaders.\n")
+    r, a = status(text, "cicc-icc-2025/3", lib, document_kind="auto")
+    assert a["document_kind"] == "statement" and r["status"] == "contradicted", r
+    # an agreement's provisions are not one statement's subject: each clause names its own
+    r, _ = status(text, "cicc-icc-2025/3", lib, document_kind="agreement")
+    assert r["status"] != "contradicted"
+
+
 def test_an_agreement_keeps_its_own_reasoning(lib):
     r, a = status(CONDEMN, "cicc-icc-2025/1", lib, document_kind="agreement")
     assert a["speaker"] is None and r["section"] == "asks-to-states"
