@@ -853,7 +853,8 @@ class Matcher:
 
     def weak(self, unit: Unit) -> list[str]:
         """Weak wording, except a permission granted to people ("residents may stay": a weak
-        term that starts at most one word after a ``weak_void`` term ends), a negated modal,
+        term that starts at most one word after a ``weak_void`` term ends), a modal after a
+        negative subject ("No resident may be prosecuted"), a negated modal,
         which forbids ("may not", "не може бути відмовлено", "не может быть отказано"), and a
         modal inside a relative clause ("information that may be relevant")."""
         key = ("weak", unit.index)
@@ -863,6 +864,9 @@ class Matcher:
             spans = self.unit_spans("weak", {}, unit)
             if spans:
                 voids = self.unit_spans("weak_void", {}, unit)
+                subjects = [n for n, kind in self._negations(unit) if kind == "subject"]
+                # after a negative subject a modal forbids: "No resident may be prosecuted"
+                spans = [w for w in spans if not (w[1] - w[0] == 1 and any(n < w[0] for n in subjects))]
                 spans = [w for w in spans
                          if not any(0 <= w[0] - v[1] <= 1 for v in voids)
                          and not (w[1] - w[0] == 1 and (
@@ -928,7 +932,7 @@ class Matcher:
             self._qualifiers[key] = self.surface(found) if found else []
         return self._qualifiers[key]
 
-    def negated(self, unit: Unit, topic_spans, local, first_only: bool = False) -> bool:
+    def negated(self, unit: Unit, topic_spans, local, first_only: bool = False, predicate: bool = False) -> bool:
         """Whether the clause's predicate is negated over the topic words (ConText: a trigger's
         scope runs to the end of its clause):
 
@@ -943,7 +947,10 @@ class Matcher:
 
         ``first_only``: the scope that matters ends with the first matched word (a refusal is
         negated before it is stated: "shall not waive any claims", not "waive all claims and
-        undertake not to pursue such claims")."""
+        undertake not to pursue such claims"). ``predicate``: the topic words are the clause's
+        predicate ("shall be prosecuted"), so only an obstruction before them governs them; one
+        after them is another predicate of the list ("prosecuted, detained or deprived of
+        liberty")."""
         own = [sp for sp in topic_spans if unit.lo <= sp[0] < unit.hi]
         if not own:
             return False
@@ -952,6 +959,7 @@ class Matcher:
             return False
         first = min(s for s, _ in own)
         last = min(own)[1] if first_only else max(e for _, e in own)
+        ends = {e for _, e in own}              # the token right after each matched word
         norms = self.r.tokens.norms
         voids = self.unit_spans("negation_void", {}, unit, lead=False)
         obstructions = self.unit_spans("obstruction", {}, unit, lead=False) + \
@@ -962,8 +970,11 @@ class Matcher:
                 continue        # part of a matched term ("no claims")
             if any(s <= n < e for s, e in voids):
                 continue        # a double negative: "shall not hinder the return"
-            if any(s > n and s not in covered for s, _ in obstructions):
+            if any(s > n and s not in covered and not (s - 1 in ends and norms[s - 1] in _COORDINATING)
+                   and not (predicate and s > first) for s, _ in obstructions):
                 continue        # a negated obstruction protects: "no one shall be prevented from"
+                                # (not one coordinated with the topic words: "... prosecuted, detained
+                                # or deprived of liberty" lists what is forbidden)
             if kind == "subject":
                 return True
             if n < last and (n >= first - 3 or not any(
@@ -1049,7 +1060,7 @@ class Matcher:
             for unit, spans in self._cooccurring(group, local, spec.get("people", ())):
                 first = [sp for sp in self.unit_spans(group[0], local, unit, lead=False)
                          if self._as_predicate(sp)]
-                if first and self.negated(unit, first, local):
+                if first and self.negated(unit, first, local, predicate=True):
                     hits.setdefault(unit.index, []).extend(spans)
         for name in spec["exclude"]:
             for ui in list(hits):

@@ -94,3 +94,19 @@ def test_a_lead_in_that_borrows_its_subject_defers_to_its_items(text, expected, 
 ])
 def test_a_negation_after_a_refusal_does_not_undo_it(text, expected, lib):
     assert status(text, "amnesty-eu-2026/3", lib)["status"] == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # what a negative subject forbids may end with an obstruction word: it is listed, not governing
+    ("Article 6\nNo resident of the occupied territory may be prosecuted, detained or deprived of liberty "
+     "for his or her political views.", "met"),
+    ("Стаття 6\nЖоден мешканець окупованої території не може бути притягнутий до кримінальної "
+     "відповідальності, затриманий або позбавлений волі за свої політичні погляди.", "met"),
+    ("Статья 6\nНи один житель оккупированной территории не может быть привлечен к уголовной "
+     "ответственности, задержан или лишен свободы за свои политические взгляды.", "met"),
+    # a negated obstacle before persecution permits it
+    ("Article 6\nNothing in this Agreement shall prevent the authorities from prosecuting residents for "
+     "their political views.", "contradicted"),
+])
+def test_a_forbidden_list_ending_in_an_obstruction_is_still_forbidden(text, expected, lib):
+    assert status(text, "tot-2025/2", lib)["status"] == expected
