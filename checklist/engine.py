@@ -28,6 +28,7 @@ from itertools import chain
 from operator import itemgetter
 
 from .documents import Document
+from .library import Library
 from .morphology import document_language, is_verb, key as word_key, word_language
 from .speaker import SAYING
 from .terms import expand
@@ -156,41 +157,16 @@ class _Grouped:
     multi: tuple              # terms of several words
 
 
-_CONCEPTS: dict[int, tuple] = {}     # id(term lists) -> (term lists, key, compiled)
-
-
-def _compiled_concept(name: str, source: dict | None) -> tuple[str, "_Grouped"]:
-    """(cache key, compiled terms) for a concept's term lists, shared by every document: the
-    lists are the library's own objects, kept referenced here so that their id stays theirs."""
-    entry = _CONCEPTS.get(id(source))
-    if entry is None or entry[0] is not source:
-        entry = _CONCEPTS[id(source)] = (source, f"{id(source)}:{name}", compile_terms(concept_terms(source)))
-    return entry[1], entry[2]
-
-
-_PRECOMPILED: dict = {}     # term tuple -> _Grouped, from the rule cache (rulecache.py)
-
-
-def seed_compiled(compiled: dict) -> None:
-    """Compiled term lists an earlier process made (the rule cache keeps them): parsing the
-    rules' terms is most of a short command's start-up."""
-    _PRECOMPILED.update(compiled)
-
-
 def concept_terms(source: dict | None) -> tuple:
     """A concept's term lists as the tuple ``compile_terms`` takes."""
     return tuple((lang, x) for lang in ("en", "uk", "ru") for x in (source or {}).get(lang, ()))
 
 
+@lru_cache(maxsize=4096)
 def compile_terms(terms: tuple) -> _Grouped:
     """A concept's terms, each ``(language, term)`` or an English term, parsed and grouped
-    for matching (cached: once per process, or seeded from the rule cache)."""
-    found = _PRECOMPILED.get(terms)
-    return found if found is not None else _compile_terms(terms)
-
-
-@lru_cache(maxsize=4096)
-def _compile_terms(terms: tuple) -> _Grouped:
+    for matching. A library keeps its concepts' compiled terms (``Library.compiled_concept``;
+    the rule cache keeps them between processes)."""
     parsed = [t for x in terms for t in (Term.parse_all(x) if isinstance(x, str) else Term.parse_all(x[1], x[0]))
               if t.words]
     single = [t.words[0] for t in parsed if len(t.words) == 1]
@@ -219,8 +195,9 @@ class Lexicon:
     document's vocabulary finds where every concept occurs: the work grows with the
     document's distinct words and the hits, not with the number of terms in the library.
 
-    Concepts are identified by the key ``_compiled_concept`` gives them; ``scan`` returns
-    each registered key's sorted token spans (missing keys: no occurrence)."""
+    Built from ``(key, compiled terms)`` pairs (``Library.compiled_concept``; a library
+    builds its own, ``Library.lexicon``); ``scan`` returns each registered key's sorted token
+    spans (missing keys: no occurrence)."""
 
     def __init__(self, concepts=()) -> None:
         self.keys: set[str] = set()
@@ -233,8 +210,8 @@ class Lexicon:
         self._multi_keys: dict[tuple, list[str]] = {}  # term words -> concept keys
         self._buckets: dict[str, list[str]] = {}       # first characters -> prefixes
         self._short: list[str] = []                    # prefixes shorter than a bucket key
-        for name, source in concepts:
-            self.add(*_compiled_concept(name, source))
+        for key, grouped in concepts:
+            self.add(key, grouped)
 
     def add(self, key: str, grouped: _Grouped) -> "Lexicon":
         """Register one concept's compiled terms under ``key`` (again: no change)."""
@@ -777,12 +754,12 @@ class Matcher:
     """Evaluates demands on one Reading. Concept term lists come from the library's shared
     concepts, overridden by a demand's own ``[concepts]``."""
 
-    def __init__(self, reading: Reading, shared_concepts: dict, lexicon: Lexicon | None = None,
-                 statement: bool = False):
+    def __init__(self, reading: Reading, library: "Library | dict", statement: bool = False):
+        if not isinstance(library, Library):        # only shared concepts: a library of them
+            library = Library(root=None, concepts=library)
         self.r = reading
-        if lexicon is not None:
-            reading.use(lexicon)
-        self.shared = shared_concepts
+        reading.use(library.lexicon)
+        self.library = library
         # a statement's title names its subject for every sentence ("Statement on the ICC
         # arrest warrant"); a news report's own narration is not the speaker's words
         self.statement = statement
@@ -797,43 +774,42 @@ class Matcher:
 
     # -- concepts
 
-    def _concept(self, name: str, local: dict) -> list:
+    def _concept(self, name: str, demand) -> list:
         """[cache key, compiled terms, sentences with it, spans by sentence or None until
         asked] of a concept, resolved once per document (a demand's own concept wins over
         the shared one of that name)."""
-        ck = (name, id(local[name])) if name in local else name
+        ck = (demand.id, name) if demand is not None and name in demand.concepts else name
         found = self._concepts.get(ck)
         if found is None:
-            source = local[name] if name in local else self.shared.get(name)
-            key, terms = _compiled_concept(name, source)
+            key, terms = self.library.compiled_concept(name, demand)
             found = self._concepts[ck] = [key, terms, self.r.units_with(key, terms), None]
         return found
 
-    def _terms(self, name: str, local: dict) -> tuple[str, "_Grouped"]:
+    def _terms(self, name: str, demand) -> tuple[str, "_Grouped"]:
         """The concept's cache key and compiled terms."""
-        found = self._concept(name, local)
+        found = self._concept(name, demand)
         return found[0], found[1]
 
-    def units_with(self, name: str, local: dict) -> set[int]:
-        return self._concept(name, local)[2]
+    def units_with(self, name: str, demand) -> set[int]:
+        return self._concept(name, demand)[2]
 
-    def _by_unit(self, name: str, local: dict) -> dict[int, list[tuple[int, int]]]:
+    def _by_unit(self, name: str, demand) -> dict[int, list[tuple[int, int]]]:
         """The concept's spans grouped by sentence (grouped when first asked)."""
-        found = self._concept(name, local)
+        found = self._concept(name, demand)
         if found[3] is None:
             found[3] = self.r.by_unit(found[0], found[1])
         return found[3]
 
-    def unit_spans(self, name: str, local: dict, unit: Unit, lead: bool = True) -> list[tuple[int, int]]:
+    def unit_spans(self, name: str, demand, unit: Unit, lead: bool = True) -> list[tuple[int, int]]:
         """The concept's spans in the unit's sentence (and, for a list item, its lead-in)."""
-        groups = self._by_unit(name, local)
+        groups = self._by_unit(name, demand)
         own = groups.get(unit.index, _NO_SPANS)
         if lead and unit.lead is not None:
             return own + groups.get(unit.lead.index, _NO_SPANS)
         return own
 
-    def present(self, name: str, local: dict, unit: Unit) -> bool:
-        return unit.index in self._concept(name, local)[2]
+    def present(self, name: str, demand, unit: Unit) -> bool:
+        return unit.index in self._concept(name, demand)[2]
 
     def surface(self, spans) -> list[str]:
         t = self.r.tokens
@@ -860,9 +836,9 @@ class Matcher:
         found = self._qualifiers.get(key)
         if found is None:
             norms = self.r.tokens.norms
-            spans = self.unit_spans("weak", {}, unit)
+            spans = self.unit_spans("weak", None, unit)
             if spans:
-                voids = self.unit_spans("weak_void", {}, unit)
+                voids = self.unit_spans("weak_void", None, unit)
                 spans = [w for w in spans
                          if not any(0 <= w[0] - v[1] <= 1 for v in voids)
                          and not (w[1] - w[0] == 1 and (
@@ -906,8 +882,8 @@ class Matcher:
             text, starts = self.r.document.text, self.r.tokens.starts
             found = []
             if self._conditional(unit):
-                voids = self.unit_spans("conditional_void", {}, unit, lead=False)
-                for s, e in self.unit_spans("conditional", {}, unit, lead=False):
+                voids = self.unit_spans("conditional_void", None, unit, lead=False)
+                for s, e in self.unit_spans("conditional", None, unit, lead=False):
                     before = text[max(unit.start, starts[s] - 3):starts[s]]
                     if "," in before and not any(e <= v[0] <= e + 6 for v in voids):
                         found = self.surface([(s, e)])
@@ -920,15 +896,15 @@ class Matcher:
         (many demands ask about the same sentence)."""
         key = (marker, unit.index)
         if key not in self._qualifiers:
-            found = self.unit_spans(marker, {}, unit)
+            found = self.unit_spans(marker, None, unit)
             if found:
-                voids = self.unit_spans(void, {}, unit)
+                voids = self.unit_spans(void, None, unit)
                 if voids:
                     found = [m for m in found if not cancelled(m, voids)]
             self._qualifiers[key] = self.surface(found) if found else []
         return self._qualifiers[key]
 
-    def negated(self, unit: Unit, topic_spans, local) -> bool:
+    def negated(self, unit: Unit, topic_spans, demand) -> bool:
         """Whether the clause's predicate is negated over the topic words (ConText: a trigger's
         scope runs to the end of its clause):
 
@@ -949,9 +925,9 @@ class Matcher:
         first = min(s for s, _ in own)
         last = max(e for _, e in own)
         norms = self.r.tokens.norms
-        voids = self.unit_spans("negation_void", {}, unit, lead=False)
-        obstructions = self.unit_spans("obstruction", {}, unit, lead=False) + \
-            self.unit_spans("custody", {}, unit, lead=False)
+        voids = self.unit_spans("negation_void", None, unit, lead=False)
+        obstructions = self.unit_spans("obstruction", None, unit, lead=False) + \
+            self.unit_spans("custody", None, unit, lead=False)
         covered = {k for s, e in own for k in range(s, e)}      # the matched words' tokens
         for n, kind in triggers:
             if n in covered:
@@ -967,7 +943,7 @@ class Matcher:
                 return True     # before or between the topic words: "will not release detainees"
                                 # (not "those who have not ... shall be released")
             if n >= last and (norms[n - 1] in _AUXILIARIES or norms[n] == "cannot" or kind == "verb") and \
-                    any(s == n for s, _ in self.unit_spans("negated_action", {}, unit, lead=False)):
+                    any(s == n for s, _ in self.unit_spans("negated_action", None, unit, lead=False)):
                 return True     # "observers shall not be admitted" (not "shall not be armed")
         return False
 
@@ -983,10 +959,10 @@ class Matcher:
             norms = tokens.norms
             lang = self.r.language
             opening = unit.lo + 3
-            for s, _ in self.unit_spans("negative_subject", {}, unit, lead=False):
+            for s, _ in self.unit_spans("negative_subject", None, unit, lead=False):
                 if s <= opening:
                     found.append((s, "subject"))
-            for s, _ in self.unit_spans("negator", {}, unit, lead=False):
+            for s, _ in self.unit_spans("negator", None, unit, lead=False):
                 if any(s == x for x, _ in found):
                     continue
                 word = norms[s]
@@ -1006,7 +982,6 @@ class Matcher:
 
     def evaluate(self, demand) -> Finding:
         spec = demand.match
-        local = demand.concepts
         units = self.r.units
 
         # contradictions outrank everything
@@ -1015,19 +990,19 @@ class Matcher:
         for c in spec["contradict"]:
             # a statement's title may name the subject (the Court, the warrant), never the
             # refusal itself (a news headline is the outlet's): that must be in the clause
-            for unit, spans in self._cooccurring(c["all"], local, titled=subject - set(c["all"][-1:])):
+            for unit, spans in self._cooccurring(c["all"], demand, titled=subject - set(c["all"][-1:])):
                 if unit.provision.kind == "preamble":
                     continue
                 reasserted = c.get("exception_reasserts") and self._excepted_after_negation(unit)
-                if not reasserted and self.negated(unit, spans, local):
+                if not reasserted and self.negated(unit, spans, demand):
                     continue        # "... is not required" (but "not required, except for ..." is)
                 if self.position(unit):
                     continue        # a recorded position or rejection orders nothing
                 if unit.index in self._narration:
                     continue        # a news report's own narration refuses nothing
-                if self.unit_spans("hypothetical", {}, unit, lead=False):
+                if self.unit_spans("hypothetical", None, unit, lead=False):
                     continue        # "scenarios in which he would come without being arrested"
-                if not reasserted and self._excepted(unit, c["unless"], local):
+                if not reasserted and self._excepted(unit, c["unless"], demand):
                     continue
                 if len(contra_ev) < MAX_EVIDENCE:
                     contra_ev.extend(self._evidence_for(unit, spans))
@@ -1039,18 +1014,18 @@ class Matcher:
         # topic hits
         hits: dict[int, list] = {}
         for group in spec["topic"]:
-            for unit, spans in self._cooccurring(group, local, spec.get("people", ())):
+            for unit, spans in self._cooccurring(group, demand, spec.get("people", ())):
                 hits.setdefault(unit.index, []).extend(spans)
         for group in spec.get("negated_topic", ()):
-            for unit, spans in self._cooccurring(group, local, spec.get("people", ())):
-                first = [sp for sp in self.unit_spans(group[0], local, unit, lead=False)
+            for unit, spans in self._cooccurring(group, demand, spec.get("people", ())):
+                first = [sp for sp in self.unit_spans(group[0], demand, unit, lead=False)
                          if self._as_predicate(sp)]
-                if first and self.negated(unit, first, local):
+                if first and self.negated(unit, first, demand):
                     hits.setdefault(unit.index, []).extend(spans)
         for name in spec["exclude"]:
             for ui in list(hits):
-                if self.present(name, local, units[ui]) or any(
-                        self.present(name, local, units[j]) for j in self.r.siblings(ui)):
+                if self.present(name, demand, units[ui]) or any(
+                        self.present(name, demand, units[j]) for j in self.r.siblings(ui)):
                     del hits[ui]        # the sentence is about something else
         if not hits:
             return Finding(demand.id, "absent", [], [])
@@ -1068,8 +1043,8 @@ class Matcher:
                 fl.append(Reason("weak", "It is the report's own account, not the speaker's words."))
             # someone's position, or the outlet's account, refuses nothing
             if not (position or narration) and spec["negation"] == "contradicts" \
-                    and self._action_negated(unit, hits[ui], spec, local):
-                deferral = self.unit_spans("deferral", {}, unit)
+                    and self._action_negated(unit, hits[ui], spec, demand):
+                deferral = self.unit_spans("deferral", None, unit)
                 if deferral:
                     fl.append(Reason("negated", f"The text rules it out until a later event ('{self.surface(deferral)[0]}'): not a commitment now."))
                     fl.append(Reason("conditional", "It is deferred until a later step."))
@@ -1078,7 +1053,7 @@ class Matcher:
                     continue
             fl.extend(self._shared_flaws(unit, calls_weak=not spec.get("call_is_the_act")))
             for q in spec["narrow"]:
-                if self._qualifies(unit, q, local):
+                if self._qualifies(unit, q, demand):
                     fl.append(Reason(q["code"], q["text"]))
             flaws[ui] = fl
         if negated_contra:
@@ -1089,11 +1064,11 @@ class Matcher:
         scope = self._firm_scope(firm)
         reasons: list[Reason] = []
         for el in spec["element"]:
-            in_firm = any(self._names(n, local, units[ui]) for n in el["any"] for ui in scope) or any(
-                self._negated_concept(n, local, units[ui]) for n in el.get("negated", ()) for ui in scope)
+            in_firm = any(self._names(n, demand, units[ui]) for n in el["any"] for ui in scope) or any(
+                self._negated_concept(n, demand, units[ui]) for n in el.get("negated", ()) for ui in scope)
             if in_firm:
                 continue
-            flawed = [ui for ui in flaws if flaws[ui] and any(self.present(n, local, units[ui]) for n in el["any"])]
+            flawed = [ui for ui in flaws if flaws[ui] and any(self.present(n, demand, units[ui]) for n in el["any"])]
             if flawed:
                 for ui in flawed:
                     reasons.extend(flaws[ui])
@@ -1116,15 +1091,15 @@ class Matcher:
         found = self._qualifiers.get(key)
         if found is None:
             norms = self.r.tokens.norms
-            spans = list(self.unit_spans("position", {}, unit))
+            spans = list(self.unit_spans("position", None, unit))
             # a proposal or request as the predicate: not after a determiner or an auxiliary
             # ("the proposed mechanism", "as requested"), not a passive ("requested by")
-            spans += [sp for sp in (() if self.statement else self.unit_spans("position_verb", {}, unit))
+            spans += [sp for sp in (() if self.statement else self.unit_spans("position_verb", None, unit))
                       if not (sp[0] > 0 and norms[sp[0] - 1] in _NOT_BEFORE_POSITION_VERB)
                       and not (sp[1] < len(norms) and norms[sp[1]] in ("by", "від", "со"))]
             for j in self.r.siblings(unit.index):
                 if j < unit.index:
-                    spans += self.unit_spans("position", {}, self.r.units[j], lead=False)
+                    spans += self.unit_spans("position", None, self.r.units[j], lead=False)
             found = self._qualifiers[key] = self.surface(sorted(spans)) if spans else []
         return found
 
@@ -1141,7 +1116,7 @@ class Matcher:
                 fl.append(Reason("preamble", "It appears only in the preamble, which commits no party."))
             weak = self.weak(unit)
             if weak and not calls_weak:
-                calls = set(self.surface(self.unit_spans("call", {}, unit)))
+                calls = set(self.surface(self.unit_spans("call", None, unit)))
                 weak = [w for w in weak if w not in calls]
             if weak:
                 fl.append(Reason("weak", f"The wording is not binding ('{weak[0]}')."))
@@ -1166,7 +1141,7 @@ class Matcher:
         if not triggers:
             return False
         first = triggers[0][0]
-        return any(s > first for s, _ in self.unit_spans("carve_out", {}, unit, lead=False))
+        return any(s > first for s, _ in self.unit_spans("carve_out", None, unit, lead=False))
 
     def restricted(self, unit: Unit) -> list[str]:
         """A restrictive focus word in the clause or its lead-in ("only", "лише", "только"),
@@ -1175,8 +1150,8 @@ class Matcher:
         found = self._qualifiers.get(key)
         if found is None:
             norms = self.r.tokens.norms
-            conditions = {s for s, _ in self.unit_spans("conditional", {}, unit)}
-            spans = [sp for sp in self.unit_spans("restrictive", {}, unit)
+            conditions = {s for s, _ in self.unit_spans("conditional", None, unit)}
+            spans = [sp for sp in self.unit_spans("restrictive", None, unit)
                      if not (sp[0] > 0 and norms[sp[0] - 1] in ("not", "не", "ні"))
                      and sp[1] not in conditions and sp[1] + 1 not in conditions]
             found = self._qualifiers[key] = self.surface(spans) if spans else []
@@ -1189,20 +1164,20 @@ class Matcher:
         found = self._qualifiers.get(key)
         if found is None:
             norms = self.r.tokens.norms
-            spans = [sp for sp in self.unit_spans("carve_out", {}, unit)
+            spans = [sp for sp in self.unit_spans("carve_out", None, unit)
                      if not any(norms[k] in _QUALIFIER_NEGATORS for k in range(max(0, sp[0] - 2), sp[0]))]
             found = self._qualifiers[key] = self.surface(spans) if spans else []
         return found
 
-    def _action_negated(self, unit: Unit, spans, spec: dict, local: dict) -> bool:
+    def _action_negated(self, unit: Unit, spans, spec: dict, demand) -> bool:
         """Whether the hit's clause negates the demand: its action, where the demand names one
         (``match.action``), else its topic words."""
         hit = spans
         if spec.get("action"):
-            spans = [sp for n in spec["action"] for sp in self.unit_spans(n, local, unit, lead=False)]
+            spans = [sp for n in spec["action"] for sp in self.unit_spans(n, demand, unit, lead=False)]
             if not spans:
                 return False
-        if self.negated(unit, spans, local):
+        if self.negated(unit, spans, demand):
             return True
         if spec.get("action") and self._obstructed(unit, spans, hit):
             return True
@@ -1217,7 +1192,7 @@ class Matcher:
         own = [sp for sp in spans if unit.lo <= sp[0] < unit.hi]
         taken = [sp for sp in hit if unit.lo <= sp[0] < unit.hi]
         negations = self._negations(unit)
-        for s, e in self.unit_spans("obstruction", {}, unit, lead=False):
+        for s, e in self.unit_spans("obstruction", None, unit, lead=False):
             if any(a <= s < b for a, b in taken) or not any(-3 <= a - e <= 2 or 0 <= s - b <= 2 for a, b in own):
                 continue
             if any(n < s for n, _ in negations):
@@ -1229,12 +1204,12 @@ class Matcher:
         """An unnegated reversal in the clause that is not one of the matched words: "universal
         jurisdiction ... will be abolished", "will no longer raise human rights"."""
         own = [sp for sp in spans if unit.lo <= sp[0] < unit.hi]
-        for s, e in self.unit_spans("reversal", {}, unit, lead=False):
+        for s, e in self.unit_spans("reversal", None, unit, lead=False):
             if any(a <= s < b for a, b in own):
                 continue
             if not any(-3 <= a - e <= 3 or 0 <= s - b <= 6 for a, b in own):
                 continue        # it undoes something else in the clause, not the demand's subject
-            if self.negated(unit, [(s, e)], {}) and self.r.tokens.norms[s] not in ("no", "більше", "больше"):
+            if self.negated(unit, [(s, e)], None) and self.r.tokens.norms[s] not in ("no", "більше", "больше"):
                 continue        # "shall not be terminated" keeps it
             return True
         return False
@@ -1251,55 +1226,55 @@ class Matcher:
                 if sib in out:
                     continue
                 unit = self.r.units[sib]
-                if self.weak(unit) or self.conditional(unit) or self.unit_spans("negator", {}, unit, lead=False):
+                if self.weak(unit) or self.conditional(unit) or self.unit_spans("negator", None, unit, lead=False):
                     continue
                 out[sib] = None
         return list(out)
 
-    def _qualifies(self, unit: Unit, q: dict, local: dict) -> bool:
+    def _qualifies(self, unit: Unit, q: dict, demand) -> bool:
         """A narrowing qualifier applies unless negated ("without any exchange") or cancelled
         by one of its ``unless`` concepts."""
-        spans = [sp for n in q["any"] for sp in self.unit_spans(n, local, unit)]
+        spans = [sp for n in q["any"] for sp in self.unit_spans(n, demand, unit)]
         norms = self.r.tokens.norms
-        inclusive = self.unit_spans("inclusive", {}, unit)
+        inclusive = self.unit_spans("inclusive", None, unit)
         live = [sp for sp in spans
                 if not any(norms[k] in _QUALIFIER_NEGATORS for k in range(max(0, sp[0] - 3), sp[0]))
                 and not any(sp[0] - 3 <= e <= sp[0] or sp[1] <= s <= sp[1] + 1 for s, e in inclusive)]
         if not live:
             return False
-        return not any(self.present(n, local, unit) for n in q["unless"])
+        return not any(self.present(n, demand, unit) for n in q["unless"])
 
-    def _topic_units(self, name: str, local: dict, titled=True) -> set[int]:
-        key, terms = self._terms(name, local)
+    def _topic_units(self, name: str, demand, titled=True) -> set[int]:
+        key, terms = self._terms(name, demand)
         found = self.r.topic_units(key, terms)
         title = self._title if titled is True or (titled and name in titled) else None
-        if title is not None and self._by_unit(name, local).get(title.index):
+        if title is not None and self._by_unit(name, demand).get(title.index):
             return set(range(len(self.r.units)))
         return found
 
-    def _cooccurring(self, names, local: dict, people=(), titled=True) -> list[tuple[Unit, list]]:
+    def _cooccurring(self, names, demand, people=(), titled=True) -> list[tuple[Unit, list]]:
         """Clauses (in order) where every concept of ``names`` occurs, in the clause, its
         lead-in or its heading, with at least one matched word in the clause itself (a clause
         whose words are all in the lead-in is not a hit: the lead-in is its own); with the
         matched spans. Computed once per group: demands share groups (the release of
         detainees is asked by two rule sets). Callers only read the result."""
-        key = (tuple(self._concept(n, local)[0] for n in names),
+        key = (tuple(self._concept(n, demand)[0] for n in names),
                tuple(n for n in names if n in people), titled if isinstance(titled, bool) else frozenset(titled))
         cached = self._groups.get(key)
         if cached is None:
-            cached = self._groups[key] = self._cooccurring_now(names, local, people, titled)
+            cached = self._groups[key] = self._cooccurring_now(names, demand, people, titled)
         return cached
 
-    def _cooccurring_now(self, names, local: dict, people, titled) -> list[tuple[Unit, list]]:
+    def _cooccurring_now(self, names, demand, people, titled) -> list[tuple[Unit, list]]:
         found = None
         for name in names:
-            u = self._topic_units(name, local, titled)
+            u = self._topic_units(name, demand, titled)
             found = u if found is None else found & u
             if not found:
                 return []
         if not found:
             return []
-        groups = [self._by_unit(name, local) for name in names]
+        groups = [self._by_unit(name, demand) for name in names]
         out = []
         units = self.r.units
         for ui in sorted(found):
@@ -1330,7 +1305,7 @@ class Matcher:
             # комісії" / "Утворюються Сторонами ...")
             if not own_words and in_head and self._first_under_heading(unit):
                 own_words = True
-            if own_words and not (people and self._about_things(unit, [n for n in names if n in people], local)):
+            if own_words and not (people and self._about_things(unit, [n for n in names if n in people], demand)):
                 out.append((unit, spans))
         return out
 
@@ -1349,18 +1324,18 @@ class Matcher:
                 return True     # "не подвергается уголовному ... преследованию"
         return False
 
-    def _negated_concept(self, name: str, local: dict, unit: Unit) -> bool:
+    def _negated_concept(self, name: str, demand, unit: Unit) -> bool:
         """Whether the concept occurs negated in the clause."""
-        spans = self.unit_spans(name, local, unit, lead=False)
-        return bool(spans) and self.negated(unit, spans, local)
+        spans = self.unit_spans(name, demand, unit, lead=False)
+        return bool(spans) and self.negated(unit, spans, demand)
 
-    def _names(self, name: str, local: dict, unit: Unit) -> bool:
+    def _names(self, name: str, demand, unit: Unit) -> bool:
         """Whether the clause, its lead-in or its heading names the concept: what an element
         asks for may be named by the article's heading ("Mixed Medical Commissions")."""
-        if self.present(name, local, unit):
+        if self.present(name, demand, unit):
             return True
         if unit.heads:
-            groups = self._by_unit(name, local)
+            groups = self._by_unit(name, demand)
             return any(groups.get(h.index) for h in unit.heads)
         return False
 
@@ -1369,16 +1344,16 @@ class Matcher:
         before = self.r.units[unit.index - 1] if unit.index else None
         return before is not None and before.is_heading and before.provision is unit.provision
 
-    def _about_things(self, unit: Unit, names, local: dict) -> bool:
+    def _about_things(self, unit: Unit, names, demand) -> bool:
         """Whether one of the concepts occurs in the clause only next to a thing, with no word
         for people near it: "cargo vessels detained in port shall be released", "the release
         of the funds" (the action applies to its object: here not a person)."""
-        things = self.unit_spans("non_person", {}, unit, lead=False)
+        things = self.unit_spans("non_person", None, unit, lead=False)
         if not things:
             return False
-        people = self.unit_spans("person", {}, unit, lead=False)
+        people = self.unit_spans("person", None, unit, lead=False)
         for name in names:
-            own = self.unit_spans(name, local, unit, lead=False)
+            own = self.unit_spans(name, demand, unit, lead=False)
             if not own:
                 continue
             if all(self._next_to(sp, things) and not self._next_to(sp, people) for sp in own):
@@ -1393,21 +1368,21 @@ class Matcher:
     def flag(self, spec: dict) -> list[Evidence]:
         """Sentences where every concept of a context flag occurs, not negated."""
         out = []
-        for unit, _ in self._cooccurring(spec["all"], {}):
-            per_concept = [self.unit_spans(name, {}, unit, lead=False) for name in spec["all"]]
+        for unit, _ in self._cooccurring(spec["all"], None):
+            per_concept = [self.unit_spans(name, None, unit, lead=False) for name in spec["all"]]
             spans = [sp for group in per_concept for sp in group]
             if not all(per_concept):
                 continue    # only through the lead-in: the sentence itself must carry the flag
-            if self.negated(unit, spans, {}):
+            if self.negated(unit, spans, None):
                 continue
             out.append(self._evidence(unit, spans))
         return _dedupe(out)
 
-    def _excepted(self, unit: Unit, unless_groups, local) -> bool:
+    def _excepted(self, unit: Unit, unless_groups, demand) -> bool:
         """Whether every concept of one ``unless`` group occurs in the unit's family."""
         lo, hi = self._family_tokens.get(unit.family) or self._tokens_of_family(unit.family)
         for group in unless_groups:
-            if group and all(self.r.any_in(*self._terms(n, local), lo, hi) for n in group):
+            if group and all(self.r.any_in(*self._terms(n, demand), lo, hi) for n in group):
                 return True
         return False
 
