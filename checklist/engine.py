@@ -42,7 +42,10 @@ _PREDICATE_LEAD = frozenset("shall will must may can cannot be been is are was w
                             "бути буде будуть був була були не може можуть быть будет был была были "
                             "может могут".split())
 _NEGATED_MODAL = frozenset(("not", "не", "ні"))
-_RELATIVES = frozenset("who whom whose which that where які яких котрі хто які що которые которых кто что".split())
+# relative pronouns (with "those", "що", "что"): no clause starts before one, a modal right
+# after one is no weak wording, and a negation after one belongs to the relative clause
+_RELATIVES = frozenset("who whom whose which that those where які яких котрі хто що которые которых кто что чьи"
+                       .split())
 _QUALIFIER_NEGATORS = frozenset(("without", "no", "not", "non", "nor", "neither", "never"))
 _AUXILIARIES = frozenset("shall will must can may should would could is are was were be been do does did "
                          "shall's".split())
@@ -599,7 +602,6 @@ _JOIN_WORDS = frozenset(("but", "whereas", "while", "however", "yet", "and", "or
 _JOIN_AFTER_COMMA = frozenset(("але", "проте", "однак", "натомість", "а", "і", "та", "й", "або",
                                "но", "однако", "и", "или"))
 _COORDINATING = frozenset(("and", "or", "і", "та", "й", "або", "и", "или"))
-_RELATIVE_WORDS = frozenset("who whom whose which that those where які яких котрі хто которые которых кто чьи".split())
 
 
 def _join_positions(tokens: "Tokens") -> list[int]:
@@ -632,7 +634,7 @@ def _token_clauses(text: str, tokens: "Tokens", joins: list[int], start: int, en
         gap = text[ends[t - 1]:starts[t]]
         if word not in _JOIN_WORDS and "," not in gap:
             continue                # Ukrainian and Russian conjunctions open a clause after a comma
-        if "\n" in gap or norms[t + 1] in _RELATIVE_WORDS:
+        if "\n" in gap or norms[t + 1] in _RELATIVES:
             continue
         found = False
         for k in range(t + 1, min(hi, t + 1 + (5 if word in _COORDINATING else 12))):
