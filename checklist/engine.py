@@ -1,21 +1,37 @@
 """The assessment engine: provisions x demand -> finding (status, reasons, evidence).
 
-The engine reads a document once into tokens and sentence units, then evaluates each
-demand's match specification, which is data (see ``checklist.rules``). A specification is
-built from a closed set of match kinds, each one function here:
+A document is read once (``Reading``): tokens, provisions and clause units (a list item
+keeps its parent's lead-in, a provision its heading). Every concept of the rule library is
+found by one scan of the document (``Lexicon``, which the ``Library`` keeps with its compiled
+concepts). A demand's match specification is data (see ``checklist.rules``) built from a
+closed set of match kinds, each one function here, dispatched from ``MATCH_KINDS``:
 
-- ``topic``      groups of concepts that must co-occur in one sentence (a list item also
-                 sees its parent's lead-in, so "shall release:" + "(a) all detainees" matches)
+- ``contradict`` concept groups that run against the demand, unless an ``unless`` group
+                 occurs in the same provision family (a clause in the preamble, negated,
+                 hypothetical, recording a position or a news report's own narration does
+                 not count)
+- ``topic``      groups of concepts that must co-occur in one clause (a list item also sees
+                 its parent's lead-in, so "shall release:" + "(a) all detainees" matches);
+                 with it ``negated_topic``, groups whose first concept must be the clause's
+                 predicate, negated ("No one shall be prosecuted")
 - ``exclude``    concepts that put a sentence outside the demand
 - ``narrow``     qualifiers that make a hit partial (scope, traded, ...)
 - ``element``    parts of the demand that a firm hit must cover for "met"
-- ``contradict`` concept groups that run against the demand, unless an exception group
-                 occurs in the same provision
+- ``flag``       a context flag (``rules/flags.toml``): all its concepts in one clause, not
+                 negated
 
-plus the shared language qualifiers every demand gets: weak wording, conditions, negation
-and preamble position. Statuses follow ../shared/gold/CODEBOOK.md: contradicted outranks
-everything; a firm hit covering every element is met; any other hit is partial; no hit is
-absent.
+and options the kinds read: ``negation`` ("contradicts", the default, or "ignore"),
+``action`` (the words whose negation counts), ``people`` (concepts that must not stand only
+next to a thing) and ``call_is_the_act`` (a call on someone is not weak wording).
+
+``Matcher`` composes a ``ConceptIndex`` (where the concepts occur), the clause
+``Qualifiers`` every demand gets (weak wording, conditions, negation, a recorded position, a
+carve-out, a restrictive word, preamble position) and an ``EvidenceBuilder`` (quotes). ``Matcher.evaluate`` follows
+../shared/gold/CODEBOOK.md: a contradiction outranks everything; then the topic hits, less
+the excluded ones (none: absent); a hit whose action the text negates contradicts the demand
+where ``negation = "contradicts"``; every other hit gets its flaws from the shared qualifiers
+and ``narrow``; firm hits (no flaw) whose sentences name every element are met; any other
+hit is partial.
 """
 from __future__ import annotations
 
