@@ -18,7 +18,7 @@ import json
 
 from . import __version__
 from .documents import Document
-from .engine import ENGINE_VERSION, Lexicon, Matcher, Reading, for_speaker
+from .engine import ENGINE_VERSION, Matcher, Reading, for_speaker
 from .library import Library, RuleSet
 from .speaker import Speaker, detect_kind, detect_speaker
 
@@ -49,7 +49,7 @@ def assess(document: Document, rule_sets: list[RuleSet] | None = None, library: 
     if document_kind == "statement" and speaker is None:
         speaker = detect_speaker(document.text)
     reading = reading or Reading.of(document)
-    matcher = Matcher(reading, library.concepts, lexicon_of(library), statement=document_kind == "statement")
+    matcher = Matcher(reading, library, statement=document_kind == "statement")
     results = []
     for rs in rule_sets:
         for demand in rs.demands:
@@ -121,20 +121,6 @@ def _unread_pages_flag(pages: list[int], total: int) -> dict:
                     "page. Whatever they say was not assessed, so a demand reported absent may be "
                     "taken up there. Run the file through OCR, or paste its text, and assess it again.",
             "provision": None, "quote": None, "start": None, "end": None}
-
-
-_LEXICONS: dict[int, tuple] = {}     # id(library) -> (library, its Lexicon)
-
-
-def lexicon_of(library: Library) -> Lexicon:
-    """Every concept of ``library`` (shared ones and each demand's own) in one index, built
-    once per library object and kept for the life of the process (a server loads one)."""
-    entry = _LEXICONS.get(id(library))
-    if entry is None or entry[0] is not library:
-        if len(_LEXICONS) > 8:
-            _LEXICONS.clear()
-        entry = _LEXICONS[id(library)] = (library, Lexicon(library.all_concepts()))
-    return entry[1]
 
 
 def to_json(assessment: dict) -> str:

@@ -1,21 +1,37 @@
 """The assessment engine: provisions x demand -> finding (status, reasons, evidence).
 
-The engine reads a document once into tokens and sentence units, then evaluates each
-demand's match specification, which is data (see ``checklist.rules``). A specification is
-built from a closed set of match kinds, each one function here:
+A document is read once (``Reading``): tokens, provisions and clause units (a list item
+keeps its parent's lead-in, a provision its heading). Every concept of the rule library is
+found by one scan of the document (``Lexicon``, which the ``Library`` keeps with its compiled
+concepts). A demand's match specification is data (see ``checklist.rules``) built from a
+closed set of match kinds, each one function here, dispatched from ``MATCH_KINDS``:
 
-- ``topic``      groups of concepts that must co-occur in one sentence (a list item also
-                 sees its parent's lead-in, so "shall release:" + "(a) all detainees" matches)
+- ``contradict`` concept groups that run against the demand, unless an ``unless`` group
+                 occurs in the same provision family (a clause in the preamble, negated,
+                 hypothetical, recording a position or a news report's own narration does
+                 not count)
+- ``topic``      groups of concepts that must co-occur in one clause (a list item also sees
+                 its parent's lead-in, so "shall release:" + "(a) all detainees" matches);
+                 with it ``negated_topic``, groups whose first concept must be the clause's
+                 predicate, negated ("No one shall be prosecuted")
 - ``exclude``    concepts that put a sentence outside the demand
 - ``narrow``     qualifiers that make a hit partial (scope, traded, ...)
 - ``element``    parts of the demand that a firm hit must cover for "met"
-- ``contradict`` concept groups that run against the demand, unless an exception group
-                 occurs in the same provision
+- ``flag``       a context flag (``rules/flags.toml``): all its concepts in one clause, not
+                 negated
 
-plus the shared language qualifiers every demand gets: weak wording, conditions, negation
-and preamble position. Statuses follow ../shared/gold/CODEBOOK.md: contradicted outranks
-everything; a firm hit covering every element is met; any other hit is partial; no hit is
-absent.
+and options the kinds read: ``negation`` ("contradicts", the default, or "ignore"),
+``action`` (the words whose negation counts), ``people`` (concepts that must not stand only
+next to a thing) and ``call_is_the_act`` (a call on someone is not weak wording).
+
+``Matcher`` composes a ``ConceptIndex`` (where the concepts occur), the clause
+``Qualifiers`` every demand gets (weak wording, conditions, negation, a recorded position, a
+carve-out, a restrictive word, preamble position) and an ``EvidenceBuilder`` (quotes). ``Matcher.evaluate`` follows
+../shared/gold/CODEBOOK.md: a contradiction outranks everything; then the topic hits, less
+the excluded ones (none: absent); a hit whose action the text negates contradicts the demand
+where ``negation = "contradicts"``; every other hit gets its flaws from the shared qualifiers
+and ``narrow``; firm hits (no flaw) whose sentences name every element are met; any other
+hit is partial.
 """
 from __future__ import annotations
 
@@ -28,6 +44,7 @@ from itertools import chain
 from operator import itemgetter
 
 from .documents import Document
+from .library import Library
 from .morphology import document_language, is_verb, key as word_key, word_language
 from .speaker import SAYING
 from .terms import expand
@@ -41,7 +58,10 @@ _PREDICATE_LEAD = frozenset("shall will must may can cannot be been is are was w
                             "бути буде будуть був була були не може можуть быть будет был была были "
                             "может могут".split())
 _NEGATED_MODAL = frozenset(("not", "не", "ні"))
-_RELATIVES = frozenset("who whom whose which that where які яких котрі хто які що которые которых кто что".split())
+# relative pronouns (with "those", "що", "что"): no clause starts before one, a modal right
+# after one is no weak wording, and a negation after one belongs to the relative clause
+_RELATIVES = frozenset("who whom whose which that those where які яких котрі хто що которые которых кто что чьи"
+                       .split())
 _QUALIFIER_NEGATORS = frozenset(("without", "no", "not", "non", "nor", "neither", "never"))
 _AUXILIARIES = frozenset("shall will must can may should would could is are was were be been do does did "
                          "shall's".split())
@@ -156,41 +176,16 @@ class _Grouped:
     multi: tuple              # terms of several words
 
 
-_CONCEPTS: dict[int, tuple] = {}     # id(term lists) -> (term lists, key, compiled)
-
-
-def _compiled_concept(name: str, source: dict | None) -> tuple[str, "_Grouped"]:
-    """(cache key, compiled terms) for a concept's term lists, shared by every document: the
-    lists are the library's own objects, kept referenced here so that their id stays theirs."""
-    entry = _CONCEPTS.get(id(source))
-    if entry is None or entry[0] is not source:
-        entry = _CONCEPTS[id(source)] = (source, f"{id(source)}:{name}", compile_terms(concept_terms(source)))
-    return entry[1], entry[2]
-
-
-_PRECOMPILED: dict = {}     # term tuple -> _Grouped, from the rule cache (rulecache.py)
-
-
-def seed_compiled(compiled: dict) -> None:
-    """Compiled term lists an earlier process made (the rule cache keeps them): parsing the
-    rules' terms is most of a short command's start-up."""
-    _PRECOMPILED.update(compiled)
-
-
 def concept_terms(source: dict | None) -> tuple:
     """A concept's term lists as the tuple ``compile_terms`` takes."""
     return tuple((lang, x) for lang in ("en", "uk", "ru") for x in (source or {}).get(lang, ()))
 
 
+@lru_cache(maxsize=4096)
 def compile_terms(terms: tuple) -> _Grouped:
     """A concept's terms, each ``(language, term)`` or an English term, parsed and grouped
-    for matching (cached: once per process, or seeded from the rule cache)."""
-    found = _PRECOMPILED.get(terms)
-    return found if found is not None else _compile_terms(terms)
-
-
-@lru_cache(maxsize=4096)
-def _compile_terms(terms: tuple) -> _Grouped:
+    for matching. A library keeps its concepts' compiled terms (``Library.compiled_concept``;
+    the rule cache keeps them between processes)."""
     parsed = [t for x in terms for t in (Term.parse_all(x) if isinstance(x, str) else Term.parse_all(x[1], x[0]))
               if t.words]
     single = [t.words[0] for t in parsed if len(t.words) == 1]
@@ -219,8 +214,9 @@ class Lexicon:
     document's vocabulary finds where every concept occurs: the work grows with the
     document's distinct words and the hits, not with the number of terms in the library.
 
-    Concepts are identified by the key ``_compiled_concept`` gives them; ``scan`` returns
-    each registered key's sorted token spans (missing keys: no occurrence)."""
+    Built from ``(key, compiled terms)`` pairs (``Library.compiled_concept``; a library
+    builds its own, ``Library.lexicon``); ``scan`` returns each registered key's sorted token
+    spans (missing keys: no occurrence)."""
 
     def __init__(self, concepts=()) -> None:
         self.keys: set[str] = set()
@@ -233,8 +229,8 @@ class Lexicon:
         self._multi_keys: dict[tuple, list[str]] = {}  # term words -> concept keys
         self._buckets: dict[str, list[str]] = {}       # first characters -> prefixes
         self._short: list[str] = []                    # prefixes shorter than a bucket key
-        for name, source in concepts:
-            self.add(*_compiled_concept(name, source))
+        for key, grouped in concepts:
+            self.add(key, grouped)
 
     def add(self, key: str, grouped: _Grouped) -> "Lexicon":
         """Register one concept's compiled terms under ``key`` (again: no change)."""
@@ -622,7 +618,6 @@ _JOIN_WORDS = frozenset(("but", "whereas", "while", "however", "yet", "and", "or
 _JOIN_AFTER_COMMA = frozenset(("але", "проте", "однак", "натомість", "а", "і", "та", "й", "або",
                                "но", "однако", "и", "или"))
 _COORDINATING = frozenset(("and", "or", "і", "та", "й", "або", "и", "или"))
-_RELATIVE_WORDS = frozenset("who whom whose which that those where які яких котрі хто которые которых кто чьи".split())
 
 
 def _join_positions(tokens: "Tokens") -> list[int]:
@@ -655,7 +650,7 @@ def _token_clauses(text: str, tokens: "Tokens", joins: list[int], start: int, en
         gap = text[ends[t - 1]:starts[t]]
         if word not in _JOIN_WORDS and "," not in gap:
             continue                # Ukrainian and Russian conjunctions open a clause after a comma
-        if "\n" in gap or norms[t + 1] in _RELATIVE_WORDS:
+        if "\n" in gap or norms[t + 1] in _RELATIVES:
             continue
         found = False
         for k in range(t + 1, min(hi, t + 1 + (5 if word in _COORDINATING else 12))):
@@ -773,67 +768,180 @@ class Finding:
     evidence: list[Evidence]
 
 
-class Matcher:
-    """Evaluates demands on one Reading. Concept term lists come from the library's shared
-    concepts, overridden by a demand's own ``[concepts]``."""
+# ---------------------------------------------------------------- concepts
 
-    def __init__(self, reading: Reading, shared_concepts: dict, lexicon: Lexicon | None = None,
-                 statement: bool = False):
+
+class ConceptIndex:
+    """Where concepts occur in one Reading, by name. A name resolves through the demand's own
+    ``[concepts]``, then the library's shared ones (``Library.compiled_concept``; ``demand``
+    None: shared only). It answers a concept's units, its spans by unit, its presence in a
+    clause (its lead-in, its heading), the clauses where a group of concepts co-occurs, and
+    whether a group occurs in a clause's family. A statement's ``title`` names the subject of
+    every sentence. Each answer is computed once per document: many demands ask the same."""
+
+    def __init__(self, reading: Reading, library: Library, title: Unit | None = None, statement: bool = False):
         self.r = reading
-        if lexicon is not None:
-            reading.use(lexicon)
-        self.shared = shared_concepts
-        # a statement's title names its subject for every sentence ("Statement on the ICC
-        # arrest warrant"); a news report's own narration is not the speaker's words
+        self.library = library
+        self.title = title
         self.statement = statement
-        self._title = _title_unit(reading) if statement else None
-        self._narration = _narration(reading) if statement else frozenset()
         self._concepts: dict = {}        # concept -> [key, terms, units with it, spans by unit]
-        self._qualifiers: dict = {}      # (marker, unit) -> the shared qualifiers, computed once
+        self._groups: dict = {}          # a concept group's clauses (see cooccurring)
         self._family_tokens: dict = {}   # a family's character range -> its token range
-        self._quotes: dict = {}          # unit -> its sentence as quoted
-        self._groups: dict = {}          # a concept group's clauses (see _cooccurring)
-        self._words: dict = {}           # span -> its words as written
 
-    # -- concepts
-
-    def _concept(self, name: str, local: dict) -> list:
+    def _concept(self, name: str, demand) -> list:
         """[cache key, compiled terms, sentences with it, spans by sentence or None until
         asked] of a concept, resolved once per document (a demand's own concept wins over
         the shared one of that name)."""
-        ck = (name, id(local[name])) if name in local else name
+        ck = (demand.id, name) if demand is not None and name in demand.concepts else name
         found = self._concepts.get(ck)
         if found is None:
-            source = local[name] if name in local else self.shared.get(name)
-            key, terms = _compiled_concept(name, source)
+            key, terms = self.library.compiled_concept(name, demand)
             found = self._concepts[ck] = [key, terms, self.r.units_with(key, terms), None]
         return found
 
-    def _terms(self, name: str, local: dict) -> tuple[str, "_Grouped"]:
+    def terms(self, name: str, demand) -> tuple[str, "_Grouped"]:
         """The concept's cache key and compiled terms."""
-        found = self._concept(name, local)
+        found = self._concept(name, demand)
         return found[0], found[1]
 
-    def units_with(self, name: str, local: dict) -> set[int]:
-        return self._concept(name, local)[2]
-
-    def _by_unit(self, name: str, local: dict) -> dict[int, list[tuple[int, int]]]:
+    def by_unit(self, name: str, demand) -> dict[int, list[tuple[int, int]]]:
         """The concept's spans grouped by sentence (grouped when first asked)."""
-        found = self._concept(name, local)
+        found = self._concept(name, demand)
         if found[3] is None:
             found[3] = self.r.by_unit(found[0], found[1])
         return found[3]
 
-    def unit_spans(self, name: str, local: dict, unit: Unit, lead: bool = True) -> list[tuple[int, int]]:
+    def unit_spans(self, name: str, demand, unit: Unit, lead: bool = True) -> list[tuple[int, int]]:
         """The concept's spans in the unit's sentence (and, for a list item, its lead-in)."""
-        groups = self._by_unit(name, local)
+        groups = self.by_unit(name, demand)
         own = groups.get(unit.index, _NO_SPANS)
         if lead and unit.lead is not None:
             return own + groups.get(unit.lead.index, _NO_SPANS)
         return own
 
-    def present(self, name: str, local: dict, unit: Unit) -> bool:
-        return unit.index in self._concept(name, local)[2]
+    def present(self, name: str, demand, unit: Unit) -> bool:
+        return unit.index in self._concept(name, demand)[2]
+
+    def names(self, name: str, demand, unit: Unit) -> bool:
+        """Whether the clause, its lead-in or its heading names the concept: what an element
+        asks for may be named by the article's heading ("Mixed Medical Commissions")."""
+        if self.present(name, demand, unit):
+            return True
+        if unit.heads:
+            groups = self.by_unit(name, demand)
+            return any(groups.get(h.index) for h in unit.heads)
+        return False
+
+    def topic_units(self, name: str, demand, titled=True) -> set[int]:
+        """Units whose clause, lead-in or heading contains the concept (``Reading.topic_units``);
+        every unit when a statement's title names it and ``titled`` is True or holds the name,
+        and, for a refusal's subject (``titled`` a set), when any part of a statement names it."""
+        key, terms = self.terms(name, demand)
+        found = self.r.topic_units(key, terms)
+        subject = titled is True or (titled and name in titled)
+        title = self.title if subject else None
+        if title is not None and self.by_unit(name, demand).get(title.index):
+            return set(range(len(self.r.units)))
+        if titled is not True and subject and self.statement and self.by_unit(name, demand):
+            # a statement is about one subject: a news report's own account names it ("the
+            # Court issued a warrant for him"), or an earlier paragraph ("we cooperate fully
+            # with the Court"), and the speaker's words then refuse it ("he will not be
+            # detained"): for a refusal only, whose own words must still be in the clause
+            return set(range(len(self.r.units)))
+        return found
+
+    def cooccurring(self, names, demand, titled=True) -> list[tuple[Unit, list]]:
+        """Clauses (in order) where every concept of ``names`` occurs, in the clause, its
+        lead-in or its heading, with at least one matched word in the clause itself (a clause
+        whose words are all in the lead-in is not a hit: the lead-in is its own); with the
+        matched spans. Computed once per group: demands share groups (the release of
+        detainees is asked by two rule sets). Callers only read the result."""
+        key = (tuple(self._concept(n, demand)[0] for n in names),
+               titled if isinstance(titled, bool) else frozenset(titled))
+        cached = self._groups.get(key)
+        if cached is None:
+            cached = self._groups[key] = self._cooccurring_now(names, demand, titled)
+        return cached
+
+    def _cooccurring_now(self, names, demand, titled) -> list[tuple[Unit, list]]:
+        found = None
+        for name in names:
+            u = self.topic_units(name, demand, titled)
+            found = u if found is None else found & u
+            if not found:
+                return []
+        if not found:
+            return []
+        groups = [self.by_unit(name, demand) for name in names]
+        out = []
+        units = self.r.units
+        for ui in sorted(found):
+            unit = units[ui]
+            if unit.is_heading or unit is self.title:
+                continue
+            lead = unit.lead
+            spans, own_words, in_head = [], False, False
+            for by_unit in groups:
+                own = by_unit.get(ui)
+                if own:
+                    own_words = True
+                    spans += own
+                if not own_words and unit.heads and any(by_unit.get(h.index) for h in unit.heads):
+                    in_head = True
+                if lead is not None:
+                    spans += by_unit.get(lead.index, _NO_SPANS)
+                for head in unit.heads:
+                    spans += by_unit.get(head.index, _NO_SPANS)
+                j = ui - 1
+                while j >= 0 and units[j].sentence == unit.sentence and not units[j].is_heading:
+                    spans += by_unit.get(j, _NO_SPANS)
+                    j -= 1
+                if titled is True and self.title is not None:
+                    spans += by_unit.get(self.title.index, _NO_SPANS)
+            # the clause's own words take up the subject, or its article's heading names the
+            # whole subject and the clause is the article's first ("Стаття 6. Змішані медичні
+            # комісії" / "Утворюються Сторонами ...")
+            if not own_words and in_head and self._first_under_heading(unit):
+                own_words = True
+            if own_words and ui in self.r.children_of_lead and not all(g.get(ui) for g in groups):
+                continue    # a lead-in that needs its heading for the subject ("Release of
+                            # detainees" / "shall release:"): its list items say whom
+            if own_words:
+                out.append((unit, spans))
+        return out
+
+    def _first_under_heading(self, unit: Unit) -> bool:
+        """Whether the clause opens the body of its provision, right after its heading."""
+        before = self.r.units[unit.index - 1] if unit.index else None
+        return before is not None and before.is_heading and before.provision is unit.provision
+
+    def excepted(self, unit: Unit, unless_groups, demand) -> bool:
+        """Whether every concept of one ``unless`` group occurs in the unit's family."""
+        lo, hi = self._family_tokens.get(unit.family) or self._tokens_of_family(unit.family)
+        for group in unless_groups:
+            if group and all(self.r.any_in(*self.terms(n, demand), lo, hi) for n in group):
+                return True
+        return False
+
+    def _tokens_of_family(self, family: tuple[int, int]) -> tuple[int, int]:
+        starts = self.r.tokens.starts
+        span = self._family_tokens[family] = (bisect_left(starts, family[0]), bisect_left(starts, family[1]))
+        return span
+
+
+# ---------------------------------------------------------------- evidence
+
+
+class EvidenceBuilder:
+    """What a finding quotes from one Reading: the words of matched spans as written
+    (``surface``), and a clause's whole sentence with its provision, offsets, page and matched
+    words (``evidence``; a list item's lead-in too, ``evidence_for``). A sentence is tidied
+    once, however many demands quote it."""
+
+    def __init__(self, reading: Reading):
+        self.r = reading
+        self._quotes: dict = {}          # unit -> its sentence as quoted
+        self._words: dict = {}           # span -> its words as written
 
     def surface(self, spans) -> list[str]:
         t = self.r.tokens
@@ -849,7 +957,56 @@ class Matcher:
                 out.append(w)
         return out
 
-    # -- shared language qualifiers
+    def evidence_for(self, unit: Unit, spans) -> list[Evidence]:
+        """Evidence for a hit; a list item's lead-in is evidence too when it carries matched
+        words ("shall release:" + "(a) all civilians detained")."""
+        out = [self.evidence(unit, spans)]
+        lead = unit.lead
+        if lead is not None:
+            in_lead = [sp for sp in spans if lead.lo <= sp[0] < lead.hi]
+            if in_lead:
+                out.insert(0, self.evidence(lead, in_lead))
+        return out
+
+    def evidence(self, unit: Unit, spans) -> Evidence:
+        quote = self._quotes.get(unit.index)
+        if quote is None:           # many demands quote the same sentence: tidy it once
+            text = self.r.document.text
+            s0, e0 = unit.sentence if unit.sentence != (0, 0) else (unit.start, unit.end)
+            quote = _SPACES.sub(" ", _HYPHEN_BREAK.sub("", text[s0:e0])).strip()
+            if len(quote) > QUOTE_LIMIT:
+                quote = quote[: QUOTE_LIMIT - 1].rstrip() + "…"
+            self._quotes[unit.index] = quote
+        page = unit.provision.page
+        if self.r.document.pages:
+            page = self.r.document.page_at(unit.start) or page
+        own = sorted(sp for sp in spans if unit.lo <= sp[0] < unit.hi) or sorted(spans)
+        s0, e0 = unit.sentence if unit.sentence != (0, 0) else (unit.start, unit.end)
+        return Evidence(unit.provision.ref, quote, s0, e0, page, self.surface(own))
+
+
+# ---------------------------------------------------------------- clause qualifiers
+
+
+class Qualifiers:
+    """The language qualifiers of a clause, the same for every demand (ConText: a trigger term
+    whose scope runs to the end of its clause): weak wording, conditions (a trailing one scopes
+    over its whole sentence), negation, a recorded position, a news report's own narration, a
+    carve-out and a restrictive focus word, gathered as a hit's shared flaws
+    (``shared_flaws``); and the tests the match kinds build on them: the action negated,
+    obstructed or reversed, a narrowing qualifier, a predicate, a clause about things rather
+    than people. The triggers are the reserved shared concepts (``rules.RESERVED_CONCEPTS``);
+    answers are kept per clause."""
+
+    def __init__(self, reading: Reading, concepts: ConceptIndex, evidence: EvidenceBuilder,
+                 statement: bool = False):
+        self.r = reading
+        self.unit_spans, self.present = concepts.unit_spans, concepts.present
+        self.surface = evidence.surface
+        self.statement = statement
+        # a news report's own narration is not the speaker's words
+        self.narration = _narration(reading) if statement else frozenset()
+        self._qualifiers: dict = {}      # (marker, unit) -> the qualifiers, computed once
 
     def weak(self, unit: Unit) -> list[str]:
         """Weak wording, except a permission granted to people ("residents may stay": a weak
@@ -861,10 +1018,10 @@ class Matcher:
         found = self._qualifiers.get(key)
         if found is None:
             norms = self.r.tokens.norms
-            spans = self.unit_spans("weak", {}, unit)
+            spans = self.unit_spans("weak", None, unit)
             if spans:
-                voids = self.unit_spans("weak_void", {}, unit)
-                subjects = [n for n, kind in self._negations(unit) if kind == "subject"]
+                voids = self.unit_spans("weak_void", None, unit)
+                subjects = [n for n, kind in self.negations(unit) if kind == "subject"]
                 # after a negative subject a modal forbids: "No resident may be prosecuted"
                 spans = [w for w in spans if not (w[1] - w[0] == 1 and any(n < w[0] for n in subjects))]
                 spans = [w for w in spans
@@ -910,8 +1067,8 @@ class Matcher:
             text, starts = self.r.document.text, self.r.tokens.starts
             found = []
             if self._conditional(unit):
-                voids = self.unit_spans("conditional_void", {}, unit, lead=False)
-                for s, e in self.unit_spans("conditional", {}, unit, lead=False):
+                voids = self.unit_spans("conditional_void", None, unit, lead=False)
+                for s, e in self.unit_spans("conditional", None, unit, lead=False):
                     before = text[max(unit.start, starts[s] - 3):starts[s]]
                     if "," in before and not any(e <= v[0] <= e + 6 for v in voids):
                         found = self.surface([(s, e)])
@@ -924,15 +1081,15 @@ class Matcher:
         (many demands ask about the same sentence)."""
         key = (marker, unit.index)
         if key not in self._qualifiers:
-            found = self.unit_spans(marker, {}, unit)
+            found = self.unit_spans(marker, None, unit)
             if found:
-                voids = self.unit_spans(void, {}, unit)
+                voids = self.unit_spans(void, None, unit)
                 if voids:
                     found = [m for m in found if not cancelled(m, voids)]
             self._qualifiers[key] = self.surface(found) if found else []
         return self._qualifiers[key]
 
-    def negated(self, unit: Unit, topic_spans, local, first_only: bool = False, predicate: bool = False) -> bool:
+    def negated(self, unit: Unit, topic_spans, first_only: bool = False, predicate: bool = False) -> bool:
         """Whether the clause's predicate is negated over the topic words (ConText: a trigger's
         scope runs to the end of its clause):
 
@@ -954,16 +1111,16 @@ class Matcher:
         own = [sp for sp in topic_spans if unit.lo <= sp[0] < unit.hi]
         if not own:
             return False
-        triggers = self._negations(unit)
+        triggers = self.negations(unit)
         if not triggers:
             return False
         first = min(s for s, _ in own)
         last = min(own)[1] if first_only else max(e for _, e in own)
         ends = {e for _, e in own}              # the token right after each matched word
         norms = self.r.tokens.norms
-        voids = self.unit_spans("negation_void", {}, unit, lead=False)
-        obstructions = self.unit_spans("obstruction", {}, unit, lead=False) + \
-            self.unit_spans("custody", {}, unit, lead=False)
+        voids = self.unit_spans("negation_void", None, unit, lead=False)
+        obstructions = self.unit_spans("obstruction", None, unit, lead=False) + \
+            self.unit_spans("custody", None, unit, lead=False)
         covered = {k for s, e in own for k in range(s, e)}      # the matched words' tokens
         for n, kind in triggers:
             if n in covered:
@@ -982,11 +1139,11 @@ class Matcher:
                 return True     # before or between the topic words: "will not release detainees"
                                 # (not "those who have not ... shall be released")
             if n >= last and (norms[n - 1] in _AUXILIARIES or norms[n] == "cannot" or kind == "verb") and \
-                    any(s == n for s, _ in self.unit_spans("negated_action", {}, unit, lead=False)):
+                    any(s == n for s, _ in self.unit_spans("negated_action", None, unit, lead=False)):
                 return True     # "observers shall not be admitted" (not "shall not be armed")
         return False
 
-    def _negations(self, unit: Unit) -> list[tuple[int, str]]:
+    def negations(self, unit: Unit) -> list[tuple[int, str]]:
         """The clause's negation triggers as (token, kind): "subject" for a negative subject in
         its first words, "verb" for Ukrainian or Russian "не" before a verb, "predicate" for
         any other negator; once per clause."""
@@ -998,10 +1155,10 @@ class Matcher:
             norms = tokens.norms
             lang = self.r.language
             opening = unit.lo + 3
-            for s, _ in self.unit_spans("negative_subject", {}, unit, lead=False):
+            for s, _ in self.unit_spans("negative_subject", None, unit, lead=False):
                 if s <= opening:
                     found.append((s, "subject"))
-            for s, _ in self.unit_spans("negator", {}, unit, lead=False):
+            for s, _ in self.unit_spans("negator", None, unit, lead=False):
                 if any(s == x for x, _ in found):
                     continue
                 word = norms[s]
@@ -1017,112 +1174,6 @@ class Matcher:
             self._qualifiers[key] = found
         return found
 
-    # -- one demand
-
-    def evaluate(self, demand) -> Finding:
-        spec = demand.match
-        local = demand.concepts
-        units = self.r.units
-
-        # contradictions outrank everything
-        contra_ev, contra_reasons = [], []
-        subject = frozenset(n for group in spec["topic"] for n in group)
-        for c in spec["contradict"]:
-            # a statement's title may name the subject (the Court, the warrant), never the
-            # refusal itself (a news headline is the outlet's): that must be in the clause
-            for unit, spans in self._cooccurring(c["all"], local, titled=subject - set(c["all"][-1:])):
-                if unit.provision.kind == "preamble":
-                    continue
-                reasserted = c.get("exception_reasserts") and self._excepted_after_negation(unit)
-                if not reasserted and self.negated(unit, spans, local, first_only=True):
-                    continue        # "... is not required" (but "not required, except for ..." is)
-                if self.position(unit):
-                    continue        # a recorded position or rejection orders nothing
-                if unit.index in self._narration:
-                    continue        # a news report's own narration refuses nothing
-                if self.unit_spans("hypothetical", {}, unit, lead=False):
-                    continue        # "scenarios in which he would come without being arrested"
-                if not reasserted and self._excepted(unit, c["unless"], local):
-                    continue
-                if len(contra_ev) < MAX_EVIDENCE:
-                    contra_ev.extend(self._evidence_for(unit, spans))
-                if not any(r.text == c["text"] for r in contra_reasons):
-                    contra_reasons.append(Reason("contradiction", c["text"]))
-        if contra_ev:
-            return Finding(demand.id, "contradicted", contra_reasons, _dedupe(contra_ev))
-
-        # topic hits
-        hits: dict[int, list] = {}
-        for group in spec["topic"]:
-            for unit, spans in self._cooccurring(group, local, spec.get("people", ())):
-                hits.setdefault(unit.index, []).extend(spans)
-        for group in spec.get("negated_topic", ()):
-            for unit, spans in self._cooccurring(group, local, spec.get("people", ())):
-                first = [sp for sp in self.unit_spans(group[0], local, unit, lead=False)
-                         if self._as_predicate(sp)]
-                if first and self.negated(unit, first, local, predicate=True):
-                    hits.setdefault(unit.index, []).extend(spans)
-        for name in spec["exclude"]:
-            for ui in list(hits):
-                if self.present(name, local, units[ui]) or any(
-                        self.present(name, local, units[j]) for j in self.r.siblings(ui)):
-                    del hits[ui]        # the sentence is about something else
-        if not hits:
-            return Finding(demand.id, "absent", [], [])
-
-        flaws: dict[int, list[Reason]] = {}
-        negated_contra = []
-        for ui in sorted(hits):
-            unit = units[ui]
-            fl: list[Reason] = []
-            position = self.position(unit)
-            if position:
-                fl.append(Reason("weak", f"It records a position or a discussion, not a commitment ('{position[0]}')."))
-            narration = ui in self._narration
-            if narration:
-                fl.append(Reason("weak", "It is the report's own account, not the speaker's words."))
-            # someone's position, or the outlet's account, refuses nothing
-            if not (position or narration) and spec["negation"] == "contradicts" \
-                    and self._action_negated(unit, hits[ui], spec, local):
-                deferral = self.unit_spans("deferral", {}, unit)
-                if deferral:
-                    fl.append(Reason("negated", f"The text rules it out until a later event ('{self.surface(deferral)[0]}'): not a commitment now."))
-                    fl.append(Reason("conditional", "It is deferred until a later step."))
-                else:
-                    negated_contra.extend(self._evidence_for(unit, hits[ui]))
-                    continue
-            fl.extend(self._shared_flaws(unit, calls_weak=not spec.get("call_is_the_act")))
-            for q in spec["narrow"]:
-                if self._qualifies(unit, q, local):
-                    fl.append(Reason(q["code"], q["text"]))
-            flaws[ui] = fl
-        if negated_contra:
-            text = demand.messages.get("contradicted") or "The text rules out what the demand asks."
-            return Finding(demand.id, "contradicted", [Reason("negated", text)], _dedupe(negated_contra))
-
-        firm = [ui for ui, fl in flaws.items() if not fl]
-        scope = self._firm_scope(firm)
-        reasons: list[Reason] = []
-        for el in spec["element"]:
-            in_firm = any(self._names(n, local, units[ui]) for n in el["any"] for ui in scope) or any(
-                self._negated_concept(n, local, units[ui]) for n in el.get("negated", ()) for ui in scope)
-            if in_firm:
-                continue
-            flawed = [ui for ui in flaws if flaws[ui] and any(self.present(n, local, units[ui]) for n in el["any"])]
-            if flawed:
-                for ui in flawed:
-                    reasons.extend(flaws[ui])
-            else:
-                reasons.append(Reason(el["code"], el["missing"]))
-        if firm and not reasons:
-            ev = [e for ui in sorted(firm)[:MAX_EVIDENCE] for e in self._evidence_for(units[ui], hits[ui])]
-            return Finding(demand.id, "met", [], _dedupe(ev))
-        if not firm:
-            for ui in sorted(flaws):
-                reasons.extend(flaws[ui])
-        ev = [e for ui in sorted(flaws)[:MAX_EVIDENCE] for e in self._evidence_for(units[ui], hits[ui])]
-        return Finding(demand.id, "partial", _dedupe_reasons(reasons), _dedupe(ev))
-
     def position(self, unit: Unit) -> list[str]:
         """A position trigger whose scope covers the clause: in the clause itself, an earlier
         clause of its sentence, or its lead-in ("The Ukrainian side insisted that ...",
@@ -1131,19 +1182,19 @@ class Matcher:
         found = self._qualifiers.get(key)
         if found is None:
             norms = self.r.tokens.norms
-            spans = list(self.unit_spans("position", {}, unit))
+            spans = list(self.unit_spans("position", None, unit))
             # a proposal or request as the predicate: not after a determiner or an auxiliary
             # ("the proposed mechanism", "as requested"), not a passive ("requested by")
-            spans += [sp for sp in (() if self.statement else self.unit_spans("position_verb", {}, unit))
+            spans += [sp for sp in (() if self.statement else self.unit_spans("position_verb", None, unit))
                       if not (sp[0] > 0 and norms[sp[0] - 1] in _NOT_BEFORE_POSITION_VERB)
                       and not (sp[1] < len(norms) and norms[sp[1]] in ("by", "від", "со"))]
             for j in self.r.siblings(unit.index):
                 if j < unit.index:
-                    spans += self.unit_spans("position", {}, self.r.units[j], lead=False)
+                    spans += self.unit_spans("position", None, self.r.units[j], lead=False)
             found = self._qualifiers[key] = self.surface(sorted(spans)) if spans else []
         return found
 
-    def _shared_flaws(self, unit: Unit, calls_weak: bool = True) -> tuple:
+    def shared_flaws(self, unit: Unit, calls_weak: bool = True) -> tuple:
         """What the language qualifiers every demand gets say against a hit in this clause:
         preamble, weak wording, a condition, an exception, a restrictive focus word (computed
         once per clause; many demands ask about the same one). ``calls_weak`` False: a call on
@@ -1156,7 +1207,7 @@ class Matcher:
                 fl.append(Reason("preamble", "It appears only in the preamble, which commits no party."))
             weak = self.weak(unit)
             if weak and not calls_weak:
-                calls = set(self.surface(self.unit_spans("call", {}, unit)))
+                calls = set(self.surface(self.unit_spans("call", None, unit)))
                 weak = [w for w in weak if w not in calls]
             if weak:
                 fl.append(Reason("weak", f"The wording is not binding ('{weak[0]}')."))
@@ -1173,15 +1224,15 @@ class Matcher:
             found = self._qualifiers[key] = tuple(fl)
         return found
 
-    def _excepted_after_negation(self, unit: Unit) -> bool:
+    def excepted_after_negation(self, unit: Unit) -> bool:
         """Whether an exception follows the clause's negation: "a passport is not required for
         residence, except for employment in public institutions, for which it is mandatory"
         still makes the paper a condition for those it excepts."""
-        triggers = self._negations(unit)
+        triggers = self.negations(unit)
         if not triggers:
             return False
         first = triggers[0][0]
-        return any(s > first for s, _ in self.unit_spans("carve_out", {}, unit, lead=False))
+        return any(s > first for s, _ in self.unit_spans("carve_out", None, unit, lead=False))
 
     def restricted(self, unit: Unit) -> list[str]:
         """A restrictive focus word in the clause or its lead-in ("only", "лише", "только"),
@@ -1190,8 +1241,8 @@ class Matcher:
         found = self._qualifiers.get(key)
         if found is None:
             norms = self.r.tokens.norms
-            conditions = {s for s, _ in self.unit_spans("conditional", {}, unit)}
-            spans = [sp for sp in self.unit_spans("restrictive", {}, unit)
+            conditions = {s for s, _ in self.unit_spans("conditional", None, unit)}
+            spans = [sp for sp in self.unit_spans("restrictive", None, unit)
                      if not (sp[0] > 0 and norms[sp[0] - 1] in ("not", "не", "ні"))
                      and sp[1] not in conditions and sp[1] + 1 not in conditions]
             found = self._qualifiers[key] = self.surface(spans) if spans else []
@@ -1204,20 +1255,21 @@ class Matcher:
         found = self._qualifiers.get(key)
         if found is None:
             norms = self.r.tokens.norms
-            spans = [sp for sp in self.unit_spans("carve_out", {}, unit)
+            spans = [sp for sp in self.unit_spans("carve_out", None, unit)
                      if not any(norms[k] in _QUALIFIER_NEGATORS for k in range(max(0, sp[0] - 2), sp[0]))]
             found = self._qualifiers[key] = self.surface(spans) if spans else []
         return found
 
-    def _action_negated(self, unit: Unit, spans, spec: dict, local: dict) -> bool:
+    def action_negated(self, unit: Unit, spans, demand) -> bool:
         """Whether the hit's clause negates the demand: its action, where the demand names one
         (``match.action``), else its topic words."""
+        spec = demand.match
         hit = spans
         if spec.get("action"):
-            spans = [sp for n in spec["action"] for sp in self.unit_spans(n, local, unit, lead=False)]
+            spans = [sp for n in spec["action"] for sp in self.unit_spans(n, demand, unit, lead=False)]
             if not spans:
                 return False
-        if self.negated(unit, spans, local):
+        if self.negated(unit, spans):
             return True
         if spec.get("action") and self._obstructed(unit, spans, hit):
             return True
@@ -1231,8 +1283,8 @@ class Matcher:
         shall be prevented from")."""
         own = [sp for sp in spans if unit.lo <= sp[0] < unit.hi]
         taken = [sp for sp in hit if unit.lo <= sp[0] < unit.hi]
-        negations = self._negations(unit)
-        for s, e in self.unit_spans("obstruction", {}, unit, lead=False):
+        negations = self.negations(unit)
+        for s, e in self.unit_spans("obstruction", None, unit, lead=False):
             if any(a <= s < b for a, b in taken) or not any(-3 <= a - e <= 2 or 0 <= s - b <= 2 for a, b in own):
                 continue
             if any(n < s for n, _ in negations):
@@ -1244,17 +1296,17 @@ class Matcher:
         """An unnegated reversal in the clause that is not one of the matched words: "universal
         jurisdiction ... will be abolished", "will no longer raise human rights"."""
         own = [sp for sp in spans if unit.lo <= sp[0] < unit.hi]
-        for s, e in self.unit_spans("reversal", {}, unit, lead=False):
+        for s, e in self.unit_spans("reversal", None, unit, lead=False):
             if any(a <= s < b for a, b in own):
                 continue
             if not any(-3 <= a - e <= 3 or 0 <= s - b <= 6 for a, b in own):
                 continue        # it undoes something else in the clause, not the demand's subject
-            if self.negated(unit, [(s, e)], {}) and self.r.tokens.norms[s] not in ("no", "більше", "больше"):
+            if self.negated(unit, [(s, e)]) and self.r.tokens.norms[s] not in ("no", "більше", "больше"):
                 continue        # "shall not be terminated" keeps it
             return True
         return False
 
-    def _firm_scope(self, firm: list[int]) -> list[int]:
+    def firm_scope(self, firm: list[int]) -> list[int]:
         """The firm hits and the other clauses of their sentences that carry no qualifier of
         their own: "Victims shall receive support, ... and shall have access to reparation"
         gives the victims every element, though only the first clause names them."""
@@ -1266,100 +1318,25 @@ class Matcher:
                 if sib in out:
                     continue
                 unit = self.r.units[sib]
-                if self.weak(unit) or self.conditional(unit) or self.unit_spans("negator", {}, unit, lead=False):
+                if self.weak(unit) or self.conditional(unit) or self.unit_spans("negator", None, unit, lead=False):
                     continue
                 out[sib] = None
         return list(out)
 
-    def _qualifies(self, unit: Unit, q: dict, local: dict) -> bool:
+    def qualifies(self, unit: Unit, q: dict, demand) -> bool:
         """A narrowing qualifier applies unless negated ("without any exchange") or cancelled
         by one of its ``unless`` concepts."""
-        spans = [sp for n in q["any"] for sp in self.unit_spans(n, local, unit)]
+        spans = [sp for n in q["any"] for sp in self.unit_spans(n, demand, unit)]
         norms = self.r.tokens.norms
-        inclusive = self.unit_spans("inclusive", {}, unit)
+        inclusive = self.unit_spans("inclusive", None, unit)
         live = [sp for sp in spans
                 if not any(norms[k] in _QUALIFIER_NEGATORS for k in range(max(0, sp[0] - 3), sp[0]))
                 and not any(sp[0] - 3 <= e <= sp[0] or sp[1] <= s <= sp[1] + 1 for s, e in inclusive)]
         if not live:
             return False
-        return not any(self.present(n, local, unit) for n in q["unless"])
+        return not any(self.present(n, demand, unit) for n in q["unless"])
 
-    def _topic_units(self, name: str, local: dict, titled=True) -> set[int]:
-        key, terms = self._terms(name, local)
-        found = self.r.topic_units(key, terms)
-        subject = titled is True or (titled and name in titled)
-        title = self._title if subject else None
-        if title is not None and self._by_unit(name, local).get(title.index):
-            return set(range(len(self.r.units)))
-        if titled is not True and subject and self.statement and self._by_unit(name, local):
-            # a statement is about one subject: a news report's own account names it ("the
-            # Court issued a warrant for him"), or an earlier paragraph ("we cooperate fully
-            # with the Court"), and the speaker's words then refuse it ("he will not be
-            # detained"): for a refusal only, whose own words must still be in the clause
-            return set(range(len(self.r.units)))
-        return found
-
-    def _cooccurring(self, names, local: dict, people=(), titled=True) -> list[tuple[Unit, list]]:
-        """Clauses (in order) where every concept of ``names`` occurs, in the clause, its
-        lead-in or its heading, with at least one matched word in the clause itself (a clause
-        whose words are all in the lead-in is not a hit: the lead-in is its own); with the
-        matched spans. Computed once per group: demands share groups (the release of
-        detainees is asked by two rule sets). Callers only read the result."""
-        key = (tuple(self._concept(n, local)[0] for n in names),
-               tuple(n for n in names if n in people), titled if isinstance(titled, bool) else frozenset(titled))
-        cached = self._groups.get(key)
-        if cached is None:
-            cached = self._groups[key] = self._cooccurring_now(names, local, people, titled)
-        return cached
-
-    def _cooccurring_now(self, names, local: dict, people, titled) -> list[tuple[Unit, list]]:
-        found = None
-        for name in names:
-            u = self._topic_units(name, local, titled)
-            found = u if found is None else found & u
-            if not found:
-                return []
-        if not found:
-            return []
-        groups = [self._by_unit(name, local) for name in names]
-        out = []
-        units = self.r.units
-        for ui in sorted(found):
-            unit = units[ui]
-            if unit.is_heading or unit is self._title:
-                continue
-            lead = unit.lead
-            spans, own_words, in_head = [], False, False
-            for by_unit in groups:
-                own = by_unit.get(ui)
-                if own:
-                    own_words = True
-                    spans += own
-                if not own_words and unit.heads and any(by_unit.get(h.index) for h in unit.heads):
-                    in_head = True
-                if lead is not None:
-                    spans += by_unit.get(lead.index, _NO_SPANS)
-                for head in unit.heads:
-                    spans += by_unit.get(head.index, _NO_SPANS)
-                j = ui - 1
-                while j >= 0 and units[j].sentence == unit.sentence and not units[j].is_heading:
-                    spans += by_unit.get(j, _NO_SPANS)
-                    j -= 1
-                if titled is True and self._title is not None:
-                    spans += by_unit.get(self._title.index, _NO_SPANS)
-            # the clause's own words take up the subject, or its article's heading names the
-            # whole subject and the clause is the article's first ("Стаття 6. Змішані медичні
-            # комісії" / "Утворюються Сторонами ...")
-            if not own_words and in_head and self._first_under_heading(unit):
-                own_words = True
-            if own_words and ui in self.r.children_of_lead and not all(g.get(ui) for g in groups):
-                continue    # a lead-in that needs its heading for the subject ("Release of
-                            # detainees" / "shall release:"): its list items say whom
-            if own_words and not (people and self._about_things(unit, [n for n in names if n in people], local)):
-                out.append((unit, spans))
-        return out
-
-    def _as_predicate(self, span) -> bool:
+    def as_predicate(self, span) -> bool:
         """Whether the words are the clause's predicate or its complement: right after an
         auxiliary, a modal, a form of "be" or "не" ("shall be prosecuted", "не може бути
         затриманий"), or a few words after a Ukrainian or Russian verb ("не подвергается
@@ -1374,36 +1351,21 @@ class Matcher:
                 return True     # "не подвергается уголовному ... преследованию"
         return False
 
-    def _negated_concept(self, name: str, local: dict, unit: Unit) -> bool:
+    def negated_concept(self, name: str, demand, unit: Unit) -> bool:
         """Whether the concept occurs negated in the clause."""
-        spans = self.unit_spans(name, local, unit, lead=False)
-        return bool(spans) and self.negated(unit, spans, local)
+        spans = self.unit_spans(name, demand, unit, lead=False)
+        return bool(spans) and self.negated(unit, spans)
 
-    def _names(self, name: str, local: dict, unit: Unit) -> bool:
-        """Whether the clause, its lead-in or its heading names the concept: what an element
-        asks for may be named by the article's heading ("Mixed Medical Commissions")."""
-        if self.present(name, local, unit):
-            return True
-        if unit.heads:
-            groups = self._by_unit(name, local)
-            return any(groups.get(h.index) for h in unit.heads)
-        return False
-
-    def _first_under_heading(self, unit: Unit) -> bool:
-        """Whether the clause opens the body of its provision, right after its heading."""
-        before = self.r.units[unit.index - 1] if unit.index else None
-        return before is not None and before.is_heading and before.provision is unit.provision
-
-    def _about_things(self, unit: Unit, names, local: dict) -> bool:
+    def about_things(self, unit: Unit, names, demand) -> bool:
         """Whether one of the concepts occurs in the clause only next to a thing, with no word
         for people near it: "cargo vessels detained in port shall be released", "the release
         of the funds" (the action applies to its object: here not a person)."""
-        things = self.unit_spans("non_person", {}, unit, lead=False)
+        things = self.unit_spans("non_person", None, unit, lead=False)
         if not things:
             return False
-        people = self.unit_spans("person", {}, unit, lead=False)
+        people = self.unit_spans("person", None, unit, lead=False)
         for name in names:
-            own = self.unit_spans(name, local, unit, lead=False)
+            own = self.unit_spans(name, demand, unit, lead=False)
             if not own:
                 continue
             if all(self._next_to(sp, things) and not self._next_to(sp, people) for sp in own):
@@ -1415,58 +1377,232 @@ class Matcher:
         s, e = span
         return any(b > s - reach and a < e + reach and not (a <= s and e <= b) for a, b in others)
 
+
+# ---------------------------------------------------------------- match kinds
+#
+# One function a kind of a demand's ``match`` table (and the context flags' ``all``), given
+# the Matcher whose collaborators it reads: ``m.concepts`` (ConceptIndex), ``m.qualifiers``
+# (Qualifiers) and ``m.evidence`` (EvidenceBuilder). ``Matcher.evaluate`` calls them from
+# MATCH_KINDS in the codebook's order.
+
+
+def _contradict(m: "Matcher", demand) -> "Finding | None":
+    """``contradict``: a clause where a group of concepts that runs against the demand
+    co-occurs, unless the clause is in the preamble, negates it (an exception after the
+    negation reasserts it where ``exception_reasserts`` says so), records a position, is a
+    news report's own narration or a hypothetical, or one of the group's ``unless`` groups
+    occurs in the clause's family. The demand is then contradicted, whatever else the text
+    says."""
+    concepts, q, spec = m.concepts, m.qualifiers, demand.match
+    contra_ev, contra_reasons = [], []
+    subject = frozenset(n for group in spec["topic"] for n in group)
+    for c in spec["contradict"]:
+        # a statement's title may name the subject (the Court, the warrant), never the
+        # refusal itself (a news headline is the outlet's): that must be in the clause
+        for unit, spans in concepts.cooccurring(c["all"], demand, titled=subject - set(c["all"][-1:])):
+            if unit.provision.kind == "preamble":
+                continue
+            reasserted = c.get("exception_reasserts") and q.excepted_after_negation(unit)
+            if not reasserted and q.negated(unit, spans, first_only=True):
+                continue        # "... is not required" (but "not required, except for ..." is)
+            if q.position(unit):
+                continue        # a recorded position or rejection orders nothing
+            if unit.index in q.narration:
+                continue        # a news report's own narration refuses nothing
+            if concepts.unit_spans("hypothetical", None, unit, lead=False):
+                continue        # "scenarios in which he would come without being arrested"
+            if not reasserted and concepts.excepted(unit, c["unless"], demand):
+                continue
+            if len(contra_ev) < MAX_EVIDENCE:
+                contra_ev.extend(m.evidence.evidence_for(unit, spans))
+            if not any(r.text == c["text"] for r in contra_reasons):
+                contra_reasons.append(Reason("contradiction", c["text"]))
+    if contra_ev:
+        return Finding(demand.id, "contradicted", contra_reasons, _dedupe(contra_ev))
+    return None
+
+
+def _topic(m: "Matcher", demand) -> dict[int, list]:
+    """``topic`` (and ``negated_topic``): the hits, clause index -> matched spans. A topic
+    group's concepts co-occur in the clause (``ConceptIndex.cooccurring``); a
+    ``negated_topic`` group also needs its first concept as the clause's predicate, negated
+    ("No one shall be prosecuted"). A concept the demand lists in ``people`` must not stand
+    only next to a thing ("cargo vessels detained in port")."""
+    concepts, q, spec = m.concepts, m.qualifiers, demand.match
+    people = spec.get("people", ())
+    hits: dict[int, list] = {}
+    for group in spec["topic"]:
+        for unit, spans in _about_people(m, group, demand, people):
+            hits.setdefault(unit.index, []).extend(spans)
+    for group in spec.get("negated_topic", ()):
+        for unit, spans in _about_people(m, group, demand, people):
+            first = [sp for sp in concepts.unit_spans(group[0], demand, unit, lead=False) if q.as_predicate(sp)]
+            if first and q.negated(unit, first, predicate=True):
+                hits.setdefault(unit.index, []).extend(spans)
+    return hits
+
+
+def _about_people(m: "Matcher", names, demand, people) -> list:
+    """The clauses where ``names`` co-occur, less those where a concept of ``people`` is
+    only about things."""
+    found = m.concepts.cooccurring(names, demand)
+    named = [n for n in names if n in people]
+    if not named:
+        return found
+    return [(unit, spans) for unit, spans in found if not m.qualifiers.about_things(unit, named, demand)]
+
+
+def _exclude(m: "Matcher", demand, hits: dict) -> None:
+    """``exclude``: drop the hits whose sentence (the clause or another clause of its
+    sentence) holds a concept that puts it outside the demand."""
+    present, units, siblings = m.concepts.present, m.r.units, m.r.siblings
+    for name in demand.match["exclude"]:
+        for ui in list(hits):
+            if present(name, demand, units[ui]) or any(present(name, demand, units[j]) for j in siblings(ui)):
+                del hits[ui]        # the sentence is about something else
+
+
+def _narrow(m: "Matcher", demand, unit: Unit) -> list[Reason]:
+    """``narrow``: the reasons of the demand's narrowing qualifiers that apply to a hit's
+    clause (``Qualifiers.qualifies``): each makes the hit partial."""
+    q = m.qualifiers
+    return [Reason(n["code"], n["text"]) for n in demand.match["narrow"] if q.qualifies(unit, n, demand)]
+
+
+def _element(m: "Matcher", demand, hits: dict, flaws: dict) -> "Finding":
+    """``element``: met when some hit is firm (no flaw) and the firm hits, with the unqualified
+    clauses of their sentences, name every element (``any``, or one of its ``negated``
+    concepts negated); else partial, with the flaws of the hits that name a missing element,
+    or the element's ``missing`` text."""
+    concepts, q, units = m.concepts, m.qualifiers, m.r.units
+    evidence_for = m.evidence.evidence_for
+    firm = [ui for ui, fl in flaws.items() if not fl]
+    scope = q.firm_scope(firm)
+    reasons: list[Reason] = []
+    for el in demand.match["element"]:
+        in_firm = any(concepts.names(n, demand, units[ui]) for n in el["any"] for ui in scope) or any(
+            q.negated_concept(n, demand, units[ui]) for n in el.get("negated", ()) for ui in scope)
+        if in_firm:
+            continue
+        flawed = [ui for ui in flaws
+                  if flaws[ui] and any(concepts.present(n, demand, units[ui]) for n in el["any"])]
+        if flawed:
+            for ui in flawed:
+                reasons.extend(flaws[ui])
+        else:
+            reasons.append(Reason(el["code"], el["missing"]))
+    if firm and not reasons:
+        ev = [e for ui in sorted(firm)[:MAX_EVIDENCE] for e in evidence_for(units[ui], hits[ui])]
+        return Finding(demand.id, "met", [], _dedupe(ev))
+    if not firm:
+        for ui in sorted(flaws):
+            reasons.extend(flaws[ui])
+    ev = [e for ui in sorted(flaws)[:MAX_EVIDENCE] for e in evidence_for(units[ui], hits[ui])]
+    return Finding(demand.id, "partial", _dedupe_reasons(reasons), _dedupe(ev))
+
+
+def _flag(m: "Matcher", spec: dict) -> list[Evidence]:
+    """A context flag (``rules/flags.toml``): sentences where every concept of ``all`` occurs
+    in the clause itself, not negated."""
+    concepts = m.concepts
+    out = []
+    for unit, _ in concepts.cooccurring(spec["all"], None):
+        per_concept = [concepts.unit_spans(name, None, unit, lead=False) for name in spec["all"]]
+        spans = [sp for group in per_concept for sp in group]
+        if not all(per_concept):
+            continue    # only through the lead-in: the sentence itself must carry the flag
+        if m.qualifiers.negated(unit, spans):
+            continue
+        out.append(m.evidence.evidence(unit, spans))
+    return _dedupe(out)
+
+
+MATCH_KINDS = {
+    "contradict": _contradict,
+    "topic": _topic,
+    "exclude": _exclude,
+    "narrow": _narrow,
+    "element": _element,
+    "flag": _flag,
+}
+
+
+class Matcher:
+    """Evaluates demands (and context flags) on one Reading, composing a ConceptIndex (where
+    the concepts occur), the clause Qualifiers and an EvidenceBuilder, and dispatching each
+    match kind from MATCH_KINDS. ``library`` gives the concepts: a ``Library`` (its shared
+    concepts, each demand's own and its lexicon), or a dict of shared concepts alone."""
+
+    def __init__(self, reading: Reading, library: "Library | dict", statement: bool = False):
+        if not isinstance(library, Library):        # only shared concepts: a library of them
+            library = Library(root=None, concepts=library)
+        self.r = reading
+        reading.use(library.lexicon)
+        self.library = library
+        # a statement's title names its subject for every sentence ("Statement on the ICC
+        # arrest warrant")
+        self.statement = statement
+        self.concepts = ConceptIndex(reading, library, _title_unit(reading) if statement else None, statement)
+        self.evidence = EvidenceBuilder(reading)
+        self.qualifiers = Qualifiers(reading, self.concepts, self.evidence, statement)
+
+    def evaluate(self, demand) -> Finding:
+        """The demand's finding, in the codebook's order: a contradiction outranks
+        everything; then the topic hits, less the excluded ones (none: absent); a hit whose
+        action the text negates (``negation = "contradicts"``) contradicts the demand; every
+        other hit gets its flaws (``_flaws``); the elements decide met or partial."""
+        kinds = MATCH_KINDS
+        found = kinds["contradict"](self, demand)
+        if found is not None:
+            return found
+        hits = kinds["topic"](self, demand)
+        kinds["exclude"](self, demand, hits)
+        if not hits:
+            return Finding(demand.id, "absent", [], [])
+        flaws, negated = self._flaws(demand, hits)
+        if negated:
+            text = demand.messages.get("contradicted") or "The text rules out what the demand asks."
+            return Finding(demand.id, "contradicted", [Reason("negated", text)], _dedupe(negated))
+        return kinds["element"](self, demand, hits, flaws)
+
+    def _flaws(self, demand, hits: dict) -> tuple[dict[int, list[Reason]], list[Evidence]]:
+        """Each hit's flaws (clause index -> reasons, in clause order): a recorded position, a
+        news report's own narration, a negation deferred until a later event, the shared
+        qualifiers (``Qualifiers.shared_flaws``; a call on someone is not weak where the
+        demand is that call, ``call_is_the_act``) and the demand's ``narrow`` qualifiers. With
+        ``negation = "contradicts"``, a hit whose action (``action``, else its topic words) is
+        negated is no hit: its evidence comes second."""
+        spec, q, units = demand.match, self.qualifiers, self.r.units
+        narrow = MATCH_KINDS["narrow"]
+        flaws: dict[int, list[Reason]] = {}
+        negated_contra: list[Evidence] = []
+        for ui in sorted(hits):
+            unit = units[ui]
+            fl: list[Reason] = []
+            position = q.position(unit)
+            if position:
+                fl.append(Reason("weak", f"It records a position or a discussion, not a commitment ('{position[0]}')."))
+            narration = ui in q.narration
+            if narration:
+                fl.append(Reason("weak", "It is the report's own account, not the speaker's words."))
+            # someone's position, or the outlet's account, refuses nothing
+            if not (position or narration) and spec["negation"] == "contradicts" \
+                    and q.action_negated(unit, hits[ui], demand):
+                deferral = self.concepts.unit_spans("deferral", None, unit)
+                if deferral:
+                    fl.append(Reason("negated", f"The text rules it out until a later event ('{self.evidence.surface(deferral)[0]}'): not a commitment now."))
+                    fl.append(Reason("conditional", "It is deferred until a later step."))
+                else:
+                    negated_contra.extend(self.evidence.evidence_for(unit, hits[ui]))
+                    continue
+            fl.extend(q.shared_flaws(unit, calls_weak=not spec.get("call_is_the_act")))
+            fl.extend(narrow(self, demand, unit))
+            flaws[ui] = fl
+        return flaws, negated_contra
+
     def flag(self, spec: dict) -> list[Evidence]:
         """Sentences where every concept of a context flag occurs, not negated."""
-        out = []
-        for unit, _ in self._cooccurring(spec["all"], {}):
-            per_concept = [self.unit_spans(name, {}, unit, lead=False) for name in spec["all"]]
-            spans = [sp for group in per_concept for sp in group]
-            if not all(per_concept):
-                continue    # only through the lead-in: the sentence itself must carry the flag
-            if self.negated(unit, spans, {}):
-                continue
-            out.append(self._evidence(unit, spans))
-        return _dedupe(out)
-
-    def _excepted(self, unit: Unit, unless_groups, local) -> bool:
-        """Whether every concept of one ``unless`` group occurs in the unit's family."""
-        lo, hi = self._family_tokens.get(unit.family) or self._tokens_of_family(unit.family)
-        for group in unless_groups:
-            if group and all(self.r.any_in(*self._terms(n, local), lo, hi) for n in group):
-                return True
-        return False
-
-    def _tokens_of_family(self, family: tuple[int, int]) -> tuple[int, int]:
-        starts = self.r.tokens.starts
-        span = self._family_tokens[family] = (bisect_left(starts, family[0]), bisect_left(starts, family[1]))
-        return span
-
-    def _evidence_for(self, unit: Unit, spans) -> list[Evidence]:
-        """Evidence for a hit; a list item's lead-in is evidence too when it carries matched
-        words ("shall release:" + "(a) all civilians detained")."""
-        out = [self._evidence(unit, spans)]
-        lead = unit.lead
-        if lead is not None:
-            in_lead = [sp for sp in spans if lead.lo <= sp[0] < lead.hi]
-            if in_lead:
-                out.insert(0, self._evidence(lead, in_lead))
-        return out
-
-    def _evidence(self, unit: Unit, spans) -> Evidence:
-        quote = self._quotes.get(unit.index)
-        if quote is None:           # many demands quote the same sentence: tidy it once
-            text = self.r.document.text
-            s0, e0 = unit.sentence if unit.sentence != (0, 0) else (unit.start, unit.end)
-            quote = _SPACES.sub(" ", _HYPHEN_BREAK.sub("", text[s0:e0])).strip()
-            if len(quote) > QUOTE_LIMIT:
-                quote = quote[: QUOTE_LIMIT - 1].rstrip() + "…"
-            self._quotes[unit.index] = quote
-        page = unit.provision.page
-        if self.r.document.pages:
-            page = self.r.document.page_at(unit.start) or page
-        own = sorted(sp for sp in spans if unit.lo <= sp[0] < unit.hi) or sorted(spans)
-        s0, e0 = unit.sentence if unit.sentence != (0, 0) else (unit.start, unit.end)
-        return Evidence(unit.provision.ref, quote, s0, e0, page, self.surface(own))
+        return MATCH_KINDS["flag"](self, spec)
 
 
 def _dedupe(evidence: list[Evidence]) -> list[Evidence]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .assessment import lexicon_of
 from .documents import document_from_text
 from .engine import Matcher, Reading
 from .rules import Demand, Library
@@ -43,7 +42,7 @@ class ExampleResult:
 
 def run_example(library: Library, demand: Demand, number: int, example: dict) -> ExampleResult:
     doc = document_from_text(example["text"], name=f"{demand.id} example {number}")
-    finding = Matcher(Reading.of(doc), library.concepts, lexicon_of(library)).evaluate(demand)
+    finding = Matcher(Reading.of(doc), library).evaluate(demand)
     return ExampleResult(demand, number, example["status"], finding.status,
                          list(example.get("reasons", [])), [r.code for r in finding.reasons],
                          bool(example.get("todo")))

@@ -59,6 +59,10 @@ class Library:
     rule_sets: dict = field(default_factory=dict)
     concept_paths: dict = field(default_factory=dict)   # shared concept name -> its file
     compiled: dict = field(default_factory=dict)        # term tuple -> compiled terms (cache)
+    # concept key -> compiled terms, and the index of every concept: built when first asked
+    # (compiled_concept, lexicon); the rule cache pickles them with the library
+    _keyed: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    _lexicon: object = field(default=None, init=False, repr=False, compare=False)
 
     def get(self, set_id: str) -> RuleSet:
         try:
@@ -88,3 +92,37 @@ class Library:
         yield from self.concepts.items()
         for demand in self.all_demands():
             yield from demand.concepts.items()
+
+    def compiled_concept(self, name: str, demand: Demand | None = None) -> tuple:
+        """``(key, compiled terms)`` of the concept ``name`` as ``demand`` (one of this
+        library's) sees it: its own concept of that name, else the shared one (none: no terms). The key names the concept
+        in :attr:`lexicon` and in a reading's caches: the name for a shared concept,
+        ``"<demand id>:<name>"`` for a demand's own. Compiled once per library; identical term
+        lists share one compiled form (:attr:`compiled`)."""
+        local = demand.concepts if demand is not None else None
+        if local and name in local:
+            key, source = f"{demand.id}:{name}", local[name]
+        else:
+            key, source = name, self.concepts.get(name)
+        grouped = self._keyed.get(key)
+        if grouped is None:
+            from .engine import compile_terms, concept_terms
+
+            terms = concept_terms(source)
+            grouped = self.compiled.get(terms)
+            if grouped is None:
+                grouped = self.compiled[terms] = compile_terms(terms)
+            self._keyed[key] = grouped
+        return key, grouped
+
+    @property
+    def lexicon(self):
+        """Every concept of the library (the shared ones, then each demand's own) compiled
+        into one index (:class:`checklist.engine.Lexicon`), built when first asked."""
+        if self._lexicon is None:
+            from .engine import Lexicon
+
+            keyed = [self.compiled_concept(name) for name in self.concepts]
+            keyed += [self.compiled_concept(name, d) for d in self.all_demands() for name in d.concepts]
+            self._lexicon = Lexicon(keyed)
+        return self._lexicon

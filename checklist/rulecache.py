@@ -116,17 +116,12 @@ def load_library_cached(root: Path | str | None = None, extras=()) -> Library:
     if path is not None:
         lib = _cache_read(path)
         if lib is not None:
-            from .engine import seed_compiled
-
-            seed_compiled(lib.compiled)
             return lib
     from .rules import load_library_with
 
     lib = load_library_with(root, extras)
     if path is not None:
-        from .engine import compile_terms, concept_terms
-
-        lib.compiled = {t: compile_terms(t) for t in {concept_terms(src) for _, src in lib.all_concepts()}}
+        lib.lexicon         # every concept compiled, and their index, kept with the library
         _cache_write(folder, path, lib)
     return lib
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from checklist.assessment import _unread_pages_flag, assess, lexicon_of, to_json
+from checklist.assessment import _unread_pages_flag, assess, to_json
 from checklist.documents import document_from_text, read_file
-from checklist.engine import Lexicon, Matcher, Reading, Term, Tokens, _compiled_concept, compile_terms, stem
+from checklist.engine import Lexicon, Matcher, Reading, Term, Tokens, compile_terms, concept_terms, stem
 from checklist.rules import bundled_library
 
 DATA = Path(__file__).parent / "data"
@@ -186,10 +186,12 @@ def test_lexicon_scan_finds_what_each_concept_finds_alone(path, lib):
     matching that concept's terms on their own gives."""
     doc = read_file(path)
     alone = Reading.of(doc)
-    table = lexicon_of(lib).scan(alone.tokens)
+    table = lib.lexicon.scan(alone.tokens)
     checked = 0
-    for name, source in lib.all_concepts():
-        key, grouped = _compiled_concept(name, source)
+    concepts = [(name, None) for name in lib.concepts]
+    concepts += [(name, d) for d in lib.all_demands() for name in d.concepts]
+    for name, demand in concepts:
+        key, grouped = lib.compiled_concept(name, demand)
         assert table.get(key, []) == alone.occurrences(key, grouped), (path.name, name)
         checked += bool(table.get(key))
     assert checked > 5
@@ -198,8 +200,8 @@ def test_lexicon_scan_finds_what_each_concept_finds_alone(path, lib):
 def test_lexicon_handles_every_word_kind():
     terms = {"en": ["within <num> hours", "=remains", "return*", "all _ remains", "<num>", "re*",
                     "of _ remains", "го*"], "uk": ["повернен* додому", "з*"]}
-    lex = Lexicon([("x", terms)])
-    key, grouped = _compiled_concept("x", terms)
+    key, grouped = "x", compile_terms(concept_terms(terms))
+    lex = Lexicon([(key, grouped)])
     for text in ("Within 72 hours all 1700 remains are returned, of all remains",
                  "Повернення додому, і знову повернення Додому; зміна", "nothing here", "x"):
         r = Reading.of(document_from_text(text))
