@@ -65,6 +65,7 @@ _RELATIVES = frozenset("who whom whose which that those where які яких к
 _QUALIFIER_NEGATORS = frozenset(("without", "no", "not", "non", "nor", "neither", "never"))
 _AUXILIARIES = frozenset("shall will must can may should would could is are was were be been do does did "
                          "shall's".split())
+_PERFECT = frozenset(("have", "has", "had"))
 MAX_EVIDENCE = 8
 QUOTE_LIMIT = 400
 
@@ -1132,6 +1133,10 @@ class Qualifiers:
                 continue        # a negated obstruction protects: "no one shall be prevented from"
                                 # (not one coordinated with the topic words: "... prosecuted, detained
                                 # or deprived of liberty" lists what is forbidden)
+            if kind != "subject" and n > unit.lo and (norms[n - 1] in _RELATIVES or (
+                    n - 1 > unit.lo and norms[n - 2] in _RELATIVES and (norms[n - 1] in _AUXILIARIES or norms[n - 1] in _PERFECT))):
+                continue        # a relative clause's own negation: "citizens who have not acquired
+                                # Russian citizenship may stay only ..." (the main clause is not negated)
             if kind == "subject":
                 return True
             if n < last and (n >= first - 3 or not any(

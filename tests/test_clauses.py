@@ -110,3 +110,20 @@ def test_a_negation_after_a_refusal_does_not_undo_it(text, expected, lib):
 ])
 def test_a_forbidden_list_ending_in_an_obstruction_is_still_forbidden(text, expected, lib):
     assert status(text, "tot-2025/2", lib)["status"] == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # a negation inside a relative clause describes the people; it does not negate the condition
+    ("Article 8\nCitizens of Ukraine who have not acquired Russian citizenship may reside in the region only "
+     "with a residence permit issued under the laws of the Russian Federation.", "contradicted"),
+    ("Стаття 8\nГромадяни України, які не набули громадянства Російської Федерації, можуть проживати лише "
+     "за наявності дозволу, виданого відповідно до законодавства Російської Федерації.", "contradicted"),
+    ("Статья 8\nГраждане Украины, которые не приобрели гражданство Российской Федерации, могут проживать "
+     "только при наличии разрешения, выданного в соответствии с законодательством Российской Федерации.",
+     "contradicted"),
+    # the main clause's own negation still protects
+    ("Article 8\nNo resident shall be required to acquire Russian citizenship or to hold a Russian passport "
+     "in order to reside in his or her home.", "met"),
+])
+def test_a_relative_clause_s_negation_stays_in_it(text, expected, lib):
+    assert status(text, "tot-2025/8", lib)["status"] == expected
