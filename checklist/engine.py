@@ -54,7 +54,7 @@ ENGINE_VERSION = "1"
 _PLUS_ONE = (1).__add__
 _NOT_BEFORE_POSITION_VERB = frozenset("the a an this that these those its their be been being is are was were "
                                       "shall will must may as if when has have had not".split())
-_PREDICATE_LEAD = frozenset("shall will must may can cannot be been is are was were being not no "
+_PREDICATE_LEAD = frozenset("shall will must may can cannot be been is are was were being not "
                             "бути буде будуть був була були не може можуть быть будет был была были "
                             "может могут".split())
 _NEGATED_MODAL = frozenset(("not", "не", "ні"))
@@ -1129,10 +1129,11 @@ class Qualifiers:
             if any(s <= n < e for s, e in voids):
                 continue        # a double negative: "shall not hinder the return"
             if any(s > n and s not in covered and not (s - 1 in ends and norms[s - 1] in _COORDINATING)
-                   and not (predicate and s > first) for s, _ in obstructions):
+                   and not (predicate and s > first) and self.as_predicate((s, e)) for s, e in obstructions):
                 continue        # a negated obstruction protects: "no one shall be prevented from"
                                 # (not one coordinated with the topic words: "... prosecuted, detained
-                                # or deprived of liberty" lists what is forbidden)
+                                # or deprived of liberty" lists what is forbidden; not a participle
+                                # by a noun: "no civilian detained by ... shall remain in custody")
             if kind != "subject" and n > unit.lo and (norms[n - 1] in _RELATIVES or (
                     n - 1 > unit.lo and norms[n - 2] in _RELATIVES and (norms[n - 1] in _AUXILIARIES or norms[n - 1] in _PERFECT))):
                 continue        # a relative clause's own negation: "citizens who have not acquired
@@ -1169,7 +1170,7 @@ class Qualifiers:
                 word = norms[s]
                 if word == "no" and s + 1 < len(norms) and norms[s + 1][:1].isdigit():
                     continue        # "Regulation (EC) No 2271/96": a number sign
-                if word in ("не", "ні", "нет") and s + 1 < unit.hi:
+                if word in ("не", "ні", "нет", "ни") and s + 1 < unit.hi:
                     if not is_verb(norms[s + 1], word_language(norms[s + 1], lang)):
                         continue    # "не менше", "не пізніше": not the predicate
                     found.append((s, "verb"))
@@ -1349,6 +1350,8 @@ class Qualifiers:
         the authorities")."""
         norms = self.r.tokens.norms
         lang = self.r.language
+        if norms[span[0]] in _AUXILIARIES:
+            return True         # the words open with their modal: "shall remain in custody"
         for k in range(max(0, span[0] - 5), span[0]):
             w = norms[k]
             if (k >= span[0] - 3 and w in _PREDICATE_LEAD) or (
