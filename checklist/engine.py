@@ -66,6 +66,9 @@ _QUALIFIER_NEGATORS = frozenset(("without", "no", "not", "non", "nor", "neither"
 _AUXILIARIES = frozenset("shall will must can may should would could is are was were be been do does did "
                          "shall's".split())
 _PERFECT = frozenset(("have", "has", "had"))
+# "left without", "залишитися без", "остаться без": a state of lacking, which a negative subject denies
+_LEFT = frozenset("left remain remains stay be go залишитися залишиться залишаться залишений залишені "
+                  "лишитися остаться останется останутся оставлен оставлены".split())
 MAX_EVIDENCE = 8
 QUOTE_LIMIT = 400
 
@@ -1112,20 +1115,26 @@ class Qualifiers:
         own = [sp for sp in topic_spans if unit.lo <= sp[0] < unit.hi]
         if not own:
             return False
+        first = min(s for s, _ in own)
+        norms = self.r.tokens.norms
+        if first_only and any(norms[k] in ("without", "без") for k in range(max(unit.lo, first - 2), first)):
+            return True         # "prosecuted without amnesty", "без амністії"
         triggers = self.negations(unit)
         if not triggers:
             return False
-        first = min(s for s, _ in own)
         last = min(own)[1] if first_only else max(e for _, e in own)
         ends = {e for _, e in own}              # the token right after each matched word
-        norms = self.r.tokens.norms
         voids = self.unit_spans("negation_void", None, unit, lead=False)
         obstructions = self.unit_spans("obstruction", None, unit, lead=False) + \
             self.unit_spans("custody", None, unit, lead=False)
         covered = {k for s, e in own for k in range(s, e)}      # the matched words' tokens
         for n, kind in triggers:
-            if n in covered:
-                continue        # part of a matched term ("no claims")
+            if n in covered and not (kind == "subject" and any(
+                    s > n and norms[s] in _AUXILIARIES and not any(a <= n < b and a <= s < b for a, b in own)
+                    for s, _ in own)):
+                continue        # part of a matched term ("no claims"), unless, as a negative subject,
+                                # it also rules over a later predicate of the group ("No claim ...
+                                # shall be considered extinguished")
             if any(s <= n < e for s, e in voids):
                 continue        # a double negative: "shall not hinder the return"
             if any(s > n and s not in covered and not (s - 1 in ends and norms[s - 1] in _COORDINATING)
@@ -1139,6 +1148,10 @@ class Qualifiers:
                 continue        # a relative clause's own negation: "citizens who have not acquired
                                 # Russian citizenship may stay only ..." (the main clause is not negated)
             if kind == "subject":
+                if any(norms[k] in ("without", "без") and norms[k - 1] in _LEFT
+                       for k in range(n + 2, min(unit.hi, max(e for _, e in own)))):
+                    continue    # a double negative: "no organisation will be left without funding"
+                                # (not "no one shall be released without a court order": a condition)
                 return True
             if n < last and (n >= first - 3 or not any(
                     norms[k] in _RELATIVES for k in range(n - 3, first) if k >= unit.lo)):

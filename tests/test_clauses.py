@@ -127,3 +127,25 @@ def test_a_forbidden_list_ending_in_an_obstruction_is_still_forbidden(text, expe
 ])
 def test_a_relative_clause_s_negation_stays_in_it(text, expected, lib):
     assert status(text, "tot-2025/8", lib)["status"] == expected
+
+
+@pytest.mark.parametrize("text,demand,contradicted", [
+    # "without" before a refusal negates it
+    ("Article 20\nCrimes under international law shall be investigated and prosecuted without amnesty, and "
+     "victims shall have the right to truth and reparation.", "amnesty-eu-2025/1", False),
+    ("Стаття 20\nЗлочини за міжнародним правом розслідуються і переслідуються без амністії.",
+     "amnesty-eu-2025/1", False),
+    ("Article 20\nAll combatants shall receive an amnesty for acts committed during the conflict.",
+     "amnesty-eu-2025/1", True),
+    # a negative subject inside a matched term still rules over a later predicate of the group
+    ("Article 14\nNo claim of victims lodged with the Register of Damage shall be considered extinguished by "
+     "this Agreement.", "amnesty-eu-2026/3", False),
+    ("Article 14\nNo claims for war damage shall be brought by either Party.", "amnesty-eu-2026/3", True),
+    # a double negative protects
+    ("Statement by the European Commission\n1. No organisation supporting victims will be left without "
+     "funding because of the suspension of US foreign aid.", "amnesty-eu-2025/8", False),
+    ("Statement by the European Commission\n1. No additional funding will be provided to fill the gap left "
+     "by the suspension of US foreign aid.", "amnesty-eu-2025/8", True),
+])
+def test_negations_that_undo_a_negation(text, demand, contradicted, lib):
+    assert (status(text, demand, lib)["status"] == "contradicted") is contradicted
