@@ -66,6 +66,8 @@ _QUALIFIER_NEGATORS = frozenset(("without", "no", "not", "non", "nor", "neither"
 _AUXILIARIES = frozenset("shall will must can may should would could is are was were be been do does did "
                          "shall's".split())
 _PERFECT = frozenset(("have", "has", "had"))
+# conjunctions of purpose: a negation after them is the goal's, not the clause's refusal
+_PURPOSE = frozenset("lest чтобы щоб аби щоби дабы".split())
 # "left without", "залишитися без", "остаться без": a state of lacking, which a negative subject denies
 _LEFT = frozenset("left remain remains stay be go залишитися залишиться залишаться залишений залишені "
                   "лишитися остаться останется останутся оставлен оставлены".split())
@@ -1183,6 +1185,13 @@ class Qualifiers:
                 word = norms[s]
                 if word == "no" and s + 1 < len(norms) and norms[s + 1][:1].isdigit():
                     continue        # "Regulation (EC) No 2271/96": a number sign
+                before = norms[max(unit.lo, s - 5):s]
+                if any(w in _PURPOSE for w in before) or " so that" in " " + " ".join(before) \
+                        or "in order that" in " ".join(before):
+                    continue        # a purpose clause's own negation: "so that the measures do not
+                                    # apply in the Union", "с тем чтобы ... не распространялось"
+                if word in ("не", "ні", "ни") and any(w in ("бы", "б") for w in before[-3:]):
+                    continue        # a concessive: "где бы они ни содержались" (wherever they are held)
                 if word in ("не", "ні", "нет", "ни") and s + 1 < unit.hi:
                     if not is_verb(norms[s + 1], word_language(norms[s + 1], lang)):
                         continue    # "не менше", "не пізніше": not the predicate
@@ -1420,7 +1429,11 @@ def _contradict(m: "Matcher", demand) -> "Finding | None":
     for c in spec["contradict"]:
         # a statement's title may name the subject (the Court, the warrant), never the
         # refusal itself (a news headline is the outlet's): that must be in the clause
-        for unit, spans in concepts.cooccurring(c["all"], demand, titled=subject - set(c["all"][-1:])):
+        found = concepts.cooccurring(c["all"], demand, titled=subject - set(c["all"][-1:]))
+        # an exception stated in another provision about the same thing ("The amnesty provided for
+        # in Article 10 shall not extend to war crimes") limits it too
+        elsewhere = bool(c["unless"]) and any(concepts.excepted(u, c["unless"], demand) for u, _ in found)
+        for unit, spans in found:
             if unit.provision.kind == "preamble":
                 continue
             reasserted = c.get("exception_reasserts") and q.excepted_after_negation(unit)
@@ -1432,7 +1445,7 @@ def _contradict(m: "Matcher", demand) -> "Finding | None":
                 continue        # a news report's own narration refuses nothing
             if concepts.unit_spans("hypothetical", None, unit, lead=False):
                 continue        # "scenarios in which he would come without being arrested"
-            if not reasserted and concepts.excepted(unit, c["unless"], demand):
+            if not reasserted and (elsewhere or concepts.excepted(unit, c["unless"], demand)):
                 continue
             if len(contra_ev) < MAX_EVIDENCE:
                 contra_ev.extend(m.evidence.evidence_for(unit, spans))

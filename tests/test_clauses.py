@@ -149,3 +149,26 @@ def test_a_relative_clause_s_negation_stays_in_it(text, expected, lib):
 ])
 def test_negations_that_undo_a_negation(text, demand, contradicted, lib):
     assert (status(text, demand, lib)["status"] == "contradicted") is contradicted
+
+
+@pytest.mark.parametrize("text,demand,contradicted", [
+    # a concessive "wherever they are held" negates nothing
+    ("Пункт 3. Все гражданские лица, задержанные оккупационной администрацией, где бы они ни содержались, "
+     "освобождаются незамедлительно.", "tot-2025/1", False),
+    ("Пункт 3. Гражданские лица, задержанные оккупационной администрацией, не освобождаются до окончания "
+     "следствия.", "tot-2025/1", True),
+    # a purpose clause's own negation is the goal
+    ("Council conclusions\n1. The Council asks the Commission to extend the annex of the blocking statute to "
+     "the measures against the International Criminal Court, so that they do not apply within the Union.",
+     "amnesty-eu-2025/3b", False),
+    ("Заява Уряду\n1. Уряд доповнить блокувальний регламент заходами проти Міжнародного кримінального суду, "
+     "щоб вони не застосовувалися в Україні.", "amnesty-eu-2025/3b", False),
+    # an exception stated in another provision about the same amnesty limits it
+    ("Article 10\nPersons who took part in the hostilities shall be granted an amnesty, subject to Article 11.\n"
+     "Article 11\nThe amnesty provided for in Article 10 shall not extend to war crimes, crimes against "
+     "humanity or genocide.", "amnesty-eu-2026/2a", False),
+    ("Article 10\nPersons who took part in the hostilities shall be granted an amnesty.\n"
+     "Article 11\nThe Parties shall exchange lists of prisoners.", "amnesty-eu-2026/2a", True),
+])
+def test_negations_and_exceptions_in_their_own_scope(text, demand, contradicted, lib):
+    assert (status(text, demand, lib)["status"] == "contradicted") is contradicted
