@@ -66,6 +66,10 @@ _QUALIFIER_NEGATORS = frozenset(("without", "no", "not", "non", "nor", "neither"
 _AUXILIARIES = frozenset("shall will must can may should would could is are was were be been do does did "
                          "shall's".split())
 _PERFECT = frozenset(("have", "has", "had"))
+# "be subjected to": what follows is the predicate's complement ("не може бути підданий
+# кримінальному чи адміністративному переслідуванню")
+_SUBJECTED = frozenset("subjected підданий піддана піддані піддано підлягає підлягають подвергнут подвергнута "
+                       "подвергнуты подвергаться подвергается подвергаются".split())
 # conjunctions of purpose: a negation after them is the goal's, not the clause's refusal
 _PURPOSE = frozenset("lest чтобы щоб аби щоби дабы".split())
 # "left without", "залишитися без", "остаться без": a state of lacking, which a negative subject denies
@@ -1376,7 +1380,7 @@ class Qualifiers:
             return True         # the words open with their modal: "shall remain in custody"
         for k in range(max(0, span[0] - 5), span[0]):
             w = norms[k]
-            if (k >= span[0] - 3 and w in _PREDICATE_LEAD) or (
+            if w in _SUBJECTED or (k >= span[0] - 3 and w in _PREDICATE_LEAD) or (
                     not w.isascii() and is_verb(w, word_language(w, lang))):
                 return True     # "не подвергается уголовному ... преследованию"
         return False
