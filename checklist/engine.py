@@ -66,6 +66,9 @@ _QUALIFIER_NEGATORS = frozenset(("without", "no", "not", "non", "nor", "neither"
 _AUXILIARIES = frozenset("shall will must can may should would could is are was were be been do does did "
                          "shall's".split())
 _PERFECT = frozenset(("have", "has", "had"))
+# relative words that are never a complementiser ("that", "що", "что" can be either)
+_RELATIVE_ONLY = frozenset("who whom whose which where які яких якими котрі де хто который которые которых "
+                           "которым где кто".split())
 # "be subjected to": what follows is the predicate's complement ("не може бути підданий
 # кримінальному чи адміністративному переслідуванню")
 _SUBJECTED = frozenset("subjected підданий піддана піддані піддано підлягає підлягають подвергнут подвергнута "
@@ -1150,7 +1153,8 @@ class Qualifiers:
                                 # or deprived of liberty" lists what is forbidden; not a participle
                                 # by a noun: "no civilian detained by ... shall remain in custody")
             if kind != "subject" and n > unit.lo and (norms[n - 1] in _RELATIVES or (
-                    n - 1 > unit.lo and norms[n - 2] in _RELATIVES and (norms[n - 1] in _AUXILIARIES or norms[n - 1] in _PERFECT))):
+                    n - 1 > unit.lo and norms[n - 2] in _RELATIVES and (norms[n - 1] in _AUXILIARIES or norms[n - 1] in _PERFECT))
+                    or any(w in _RELATIVE_ONLY for w in norms[max(unit.lo, n - 3):n])):
                 continue        # a relative clause's own negation: "citizens who have not acquired
                                 # Russian citizenship may stay only ..." (the main clause is not negated)
             if kind == "subject":
