@@ -1342,17 +1342,22 @@ class Qualifiers:
             return True
         return False
 
-    def firm_scope(self, firm: list[int]) -> list[int]:
-        """The firm hits and the other clauses of their sentences that carry no qualifier of
-        their own: "Victims shall receive support, ... and shall have access to reparation"
-        gives the victims every element, though only the first clause names them."""
+    def firm_scope(self, firm: list[int], flawed=frozenset()) -> list[int]:
+        """The firm hits and the other clauses of their sentences, or the other items of their
+        list, that carry no qualifier of their own: "Victims shall receive support, ... and shall
+        have access to reparation" gives the victims every element, though only the first clause
+        names them; so does "The Parties undertake: (a) to cooperate fully with the Court; (b) to
+        execute all warrants it issues". Hits in ``flawed`` (with a flaw of their own) are left out."""
         if not firm:
             return firm
         out = dict.fromkeys(firm)
+        kids = self.r.children_of_lead
         for ui in firm:
-            for sib in self.r.siblings(ui):
-                if sib in out:
-                    continue
+            lead = self.r.units[ui].lead
+            items = [k for k in kids.get(lead.index, ()) if k != ui] if lead is not None else []
+            for sib in self.r.siblings(ui) + items:
+                if sib in out or sib in flawed:
+                    continue        # a hit with a flaw of its own gives nothing firm
                 unit = self.r.units[sib]
                 if self.weak(unit) or self.conditional(unit) or self.unit_spans("negator", None, unit, lead=False):
                     continue
@@ -1519,7 +1524,7 @@ def _element(m: "Matcher", demand, hits: dict, flaws: dict) -> "Finding":
     concepts, q, units = m.concepts, m.qualifiers, m.r.units
     evidence_for = m.evidence.evidence_for
     firm = [ui for ui, fl in flaws.items() if not fl]
-    scope = q.firm_scope(firm)
+    scope = q.firm_scope(firm, flawed={ui for ui, fl in flaws.items() if fl})
     reasons: list[Reason] = []
     for el in demand.match["element"]:
         in_firm = any(concepts.names(n, demand, units[ui]) for n in el["any"] for ui in scope) or any(

@@ -172,3 +172,21 @@ def test_negations_that_undo_a_negation(text, demand, contradicted, lib):
 ])
 def test_negations_and_exceptions_in_their_own_scope(text, demand, contradicted, lib):
     assert (status(text, demand, lib)["status"] == "contradicted") is contradicted
+
+
+@pytest.mark.parametrize("text,expected", [
+    # the items of one list share its commitment: together they name every element
+    ("Article 5. The Parties undertake:\n(a) to cooperate fully with the International Criminal Court;\n"
+     "(b) to execute all arrest warrants issued by the Court.", "met"),
+    # full cooperation without the warrants is one element of two (CODEBOOK)
+    ("Article 5. The Parties shall cooperate fully with the International Criminal Court.", "partial"),
+])
+def test_list_items_share_their_lead_in_commitment(text, expected, lib):
+    assert status(text, "amnesty-eu-2026/2a", lib)["status"] == expected
+
+
+def test_an_item_with_a_flaw_of_its_own_gives_nothing_firm(lib):
+    text = ("2. The following shall return to the territory controlled by the Government of Ukraine:\n"
+            "(a) children deported to the Russian Federation;\n"
+            "(b) persons who accompanied such children.")
+    assert status(text, "amnesty-eu-2026/4b", lib)["status"] == "partial"
