@@ -1342,12 +1342,13 @@ class Qualifiers:
             return True
         return False
 
-    def firm_scope(self, firm: list[int], flawed=frozenset()) -> list[int]:
+    def firm_scope(self, firm: list[int], flawed=frozenset(), narrowed=lambda unit: False) -> list[int]:
         """The firm hits and the other clauses of their sentences, or the other items of their
         list, that carry no qualifier of their own: "Victims shall receive support, ... and shall
         have access to reparation" gives the victims every element, though only the first clause
         names them; so does "The Parties undertake: (a) to cooperate fully with the Court; (b) to
-        execute all warrants it issues". Hits in ``flawed`` (with a flaw of their own) are left out."""
+        execute all warrants it issues". Hits in ``flawed`` (with a flaw of their own) are left out, and so are clauses the
+        demand's own narrowing qualifiers apply to (``narrowed``: "around the nuclear plant")."""
         if not firm:
             return firm
         out = dict.fromkeys(firm)
@@ -1355,11 +1356,13 @@ class Qualifiers:
         for ui in firm:
             lead = self.r.units[ui].lead
             items = [k for k in kids.get(lead.index, ()) if k != ui] if lead is not None else []
+            items += kids.get(ui, ())   # a firm lead-in's own items: "... are guaranteed: (1) support; (2) ..."
             for sib in self.r.siblings(ui) + items:
                 if sib in out or sib in flawed:
                     continue        # a hit with a flaw of its own gives nothing firm
                 unit = self.r.units[sib]
-                if self.weak(unit) or self.conditional(unit) or self.unit_spans("negator", None, unit, lead=False):
+                if self.weak(unit) or self.conditional(unit) or self.unit_spans("negator", None, unit, lead=False) \
+                        or narrowed(unit):
                     continue
                 out[sib] = None
         return list(out)
@@ -1524,7 +1527,8 @@ def _element(m: "Matcher", demand, hits: dict, flaws: dict) -> "Finding":
     concepts, q, units = m.concepts, m.qualifiers, m.r.units
     evidence_for = m.evidence.evidence_for
     firm = [ui for ui, fl in flaws.items() if not fl]
-    scope = q.firm_scope(firm, flawed={ui for ui, fl in flaws.items() if fl})
+    scope = q.firm_scope(firm, flawed={ui for ui, fl in flaws.items() if fl},
+                         narrowed=lambda unit: bool(_narrow(m, demand, unit)))
     reasons: list[Reason] = []
     for el in demand.match["element"]:
         in_firm = any(concepts.names(n, demand, units[ui]) for n in el["any"] for ui in scope) or any(

@@ -190,3 +190,11 @@ def test_an_item_with_a_flaw_of_its_own_gives_nothing_firm(lib):
             "(a) children deported to the Russian Federation;\n"
             "(b) persons who accompanied such children.")
     assert status(text, "amnesty-eu-2026/4b", lib)["status"] == "partial"
+
+
+def test_a_firm_lead_in_takes_its_items_as_elements(lib):
+    text = ("Стаття 13. Права потерпілих\nОсобам, які постраждали від злочинів, учинених під час збройного "
+            "конфлікту, гарантуються:\n1) медична, психологічна та правова підтримка;\n2) участь у "
+            "кримінальних провадженнях;\n3) повне відшкодування завданої шкоди;\n4) участь їхніх "
+            "представників у переговорах.")
+    assert status(text, "amnesty-eu-2026/3", lib)["status"] == "met"
