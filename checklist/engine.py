@@ -66,6 +66,9 @@ _QUALIFIER_NEGATORS = frozenset(("without", "no", "not", "non", "nor", "neither"
 _AUXILIARIES = frozenset("shall will must can may should would could is are was were be been do does did "
                          "shall's".split())
 _PERFECT = frozenset(("have", "has", "had"))
+# conjunctions that open a contrasting clause
+_CONTRAST = frozenset("but however yet whereas although though але проте однак натомість хоча но однако зато "
+                      "хотя".split())
 # relative words that are never a complementiser ("that", "що", "что" can be either)
 _RELATIVE_ONLY = frozenset("who whom whose which where які яких якими котрі де хто который которые которых "
                            "которым где кто".split())
@@ -1038,7 +1041,7 @@ class Qualifiers:
                 # after a negative subject a modal forbids: "No resident may be prosecuted"
                 spans = [w for w in spans if not (w[1] - w[0] == 1 and any(n < w[0] for n in subjects))]
                 spans = [w for w in spans
-                         if not any(0 <= w[0] - v[1] <= 1 for v in voids)
+                         if not (w[1] - w[0] == 1 and any(0 <= w[0] - v[1] <= 1 for v in voids))
                          and not (w[1] - w[0] == 1 and (
                              (w[0] > 0 and norms[w[0] - 1] in _NEGATED_MODAL)
                              or (w[1] < len(norms) and norms[w[1]] == "not")
@@ -1542,6 +1545,14 @@ def _element(m: "Matcher", demand, hits: dict, flaws: dict) -> "Finding":
                 reasons.extend(flaws[ui])
         else:
             reasons.append(Reason(el["code"], el["missing"]))
+    # a firm clause whose sentence goes on "but ..." to limit, defer or weaken the demand for
+    # some of it ("displaced residents shall return home, but the return of those taken to
+    # Russia will be discussed later"): the commitment falls short there
+    norms = m.r.tokens.norms
+    for ui in firm:
+        for j in m.r.siblings(ui):
+            if j > ui and flaws.get(j) and units[j].lo > 0 and norms[units[j].lo - 1] in _CONTRAST:
+                reasons.extend(flaws[j])
     if firm and not reasons:
         ev = [e for ui in sorted(firm)[:MAX_EVIDENCE] for e in evidence_for(units[ui], hits[ui])]
         return Finding(demand.id, "met", [], _dedupe(ev))
