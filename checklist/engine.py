@@ -1065,8 +1065,12 @@ class Qualifiers:
         return []
 
     def _conditional(self, unit: Unit) -> list[str]:
+        # a void ("the entry into force of this Agreement") cancels the nearest condition before
+        # it ("after"), not every condition within reach ("in a separate protocol after ...")
+        conditions = self.unit_spans("conditional", None, unit)
         return self._qualifier(unit, "conditional", "conditional_void", lambda c, voids: any(
-            c[1] <= v[0] <= c[1] + 6 for v in voids))
+            c[1] <= v[0] <= c[1] + 6 and not any(c[1] <= d[0] and d[1] <= v[0] for d in conditions)
+            for v in voids))
 
     def _last_clause(self, unit: Unit) -> int:
         j = unit.index

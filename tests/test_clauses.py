@@ -213,3 +213,18 @@ def test_a_firm_lead_in_takes_its_items_as_elements(lib):
 ])
 def test_a_contrasting_clause_and_multiword_weak_wording(text, demand, expected, lib):
     assert status(text, demand, lib)["status"] == expected
+
+
+@pytest.mark.parametrize("text,demand,expected", [
+    # the agreement itself taking effect is no condition; a later treaty is
+    ("Article 10\nCivilians detained in connection with the conflict shall be released within 30 days after "
+     "the entry into force of this Agreement.", "tot-2025/1", "met"),
+    ("Статья 10\nГражданские лица, задержанные в связи с конфликтом, освобождаются после вступления в силу "
+     "всеобъемлющего мирного договора.", "tot-2025/1", "partial"),
+    # a void cancels the nearest condition before it, not every condition within reach
+    ("12. The modalities of cooperation with the International Criminal Court, including the execution of "
+     "arrest warrants, shall be agreed in a separate protocol after the entry into force of this Agreement.",
+     "amnesty-eu-2026/2a", "partial"),
+])
+def test_the_agreement_taking_effect_is_no_condition_but_a_later_one_is(text, demand, expected, lib):
+    assert status(text, demand, lib)["status"] == expected
