@@ -66,6 +66,9 @@ _QUALIFIER_NEGATORS = frozenset(("without", "no", "not", "non", "nor", "neither"
 _AUXILIARIES = frozenset("shall will must can may should would could is are was were be been do does did "
                          "shall's".split())
 _PERFECT = frozenset(("have", "has", "had"))
+# words that open a sentence by taking up the one before ("Its composition ...", "Такі особи ...")
+_ANAPHORS = frozenset("its their such these this that його її їх їхній такі такий ці цей зазначені вказані "
+                      "его ее их такие такой эти этот указанные названные".split())
 # conjunctions that open a contrasting clause
 _CONTRAST = frozenset("but however yet whereas although though але проте однак натомість хоча но однако зато "
                       "хотя".split())
@@ -1068,9 +1071,18 @@ class Qualifiers:
         # a void ("the entry into force of this Agreement") cancels the nearest condition before
         # it ("after"), not every condition within reach ("in a separate protocol after ...")
         conditions = self.unit_spans("conditional", None, unit)
-        return self._qualifier(unit, "conditional", "conditional_void", lambda c, voids: any(
-            c[1] <= v[0] <= c[1] + 6 and not any(c[1] <= d[0] and d[1] <= v[0] for d in conditions)
-            for v in voids))
+        norms = self.r.tokens.norms
+        key = ("cond", unit.index)
+        if key not in self._qualifiers:
+            # a negated condition is none: "shall not depend on any exchange", "не залежить від"
+            live = [c for c in conditions if not any(
+                norms[k] in _QUALIFIER_NEGATORS or norms[k] in ("не", "ні") for k in range(max(unit.lo, c[0] - 2), c[0]))]
+            voids = self.unit_spans("conditional_void", None, unit)
+            live = [c for c in live if not any(
+                c[1] <= v[0] <= c[1] + 6 and not any(c[1] <= d[0] and d[1] <= v[0] for d in conditions)
+                for v in voids)]
+            self._qualifiers[key] = self.surface(live) if live else []
+        return self._qualifiers[key]
 
     def _last_clause(self, unit: Unit) -> int:
         j = unit.index
@@ -1095,19 +1107,6 @@ class Qualifiers:
                         break
             self._qualifiers[key] = found
         return found
-
-    def _qualifier(self, unit: Unit, marker: str, void: str, cancelled) -> list[str]:
-        """The marker terms in a sentence that no void term cancels; computed once per sentence
-        (many demands ask about the same sentence)."""
-        key = (marker, unit.index)
-        if key not in self._qualifiers:
-            found = self.unit_spans(marker, None, unit)
-            if found:
-                voids = self.unit_spans(void, None, unit)
-                if voids:
-                    found = [m for m in found if not cancelled(m, voids)]
-            self._qualifiers[key] = self.surface(found) if found else []
-        return self._qualifiers[key]
 
     def negated(self, unit: Unit, topic_spans, first_only: bool = False, predicate: bool = False) -> bool:
         """Whether the clause's predicate is negated over the topic words (ConText: a trigger's
@@ -1526,6 +1525,18 @@ def _narrow(m: "Matcher", demand, unit: Unit) -> list[Reason]:
     return [Reason(n["code"], n["text"]) for n in demand.match["narrow"] if q.qualifies(unit, n, demand)]
 
 
+def _next_sentence(reading: "Reading", ui: int) -> "Unit | None":
+    """The first clause of the sentence after unit ``ui``'s, in the same provision."""
+    units = reading.units
+    unit = units[ui]
+    j = ui + 1
+    while j < len(units) and units[j].sentence == unit.sentence:
+        j += 1
+    if j < len(units) and units[j].provision is unit.provision and not units[j].is_heading:
+        return units[j]
+    return None
+
+
 def _element(m: "Matcher", demand, hits: dict, flaws: dict) -> "Finding":
     """``element``: met when some hit is firm (no flaw) and the firm hits, with the unqualified
     clauses of their sentences, name every element (``any``, or one of its ``negated``
@@ -1557,6 +1568,13 @@ def _element(m: "Matcher", demand, hits: dict, flaws: dict) -> "Finding":
         for j in m.r.siblings(ui):
             if j > ui and flaws.get(j) and units[j].lo > 0 and norms[units[j].lo - 1] in _CONTRAST:
                 reasons.extend(flaws[j])
+        # the next sentence of the provision takes it up by a pronoun and defers it ("Its
+        # composition, mandate and timing are to be agreed in a separate protocol")
+        nxt = _next_sentence(m.r, ui)
+        if nxt is not None and norms[nxt.lo] in _ANAPHORS:
+            cond = q.conditional(nxt)
+            if cond:
+                reasons.append(Reason("conditional", f"Its terms are left to a later step ('{cond[0]}')."))
     if firm and not reasons:
         ev = [e for ui in sorted(firm)[:MAX_EVIDENCE] for e in evidence_for(units[ui], hits[ui])]
         return Finding(demand.id, "met", [], _dedupe(ev))

@@ -228,3 +228,18 @@ def test_a_contrasting_clause_and_multiword_weak_wording(text, demand, expected,
 ])
 def test_the_agreement_taking_effect_is_no_condition_but_a_later_one_is(text, demand, expected, lib):
     assert status(text, demand, lib)["status"] == expected
+
+
+@pytest.mark.parametrize("text,demand,expected", [
+    # a negated condition is none
+    ("Article 4\nThe Russian Federation shall release all civilians it detains. Such release shall not depend "
+     "on any exchange of prisoners.", "tot-2025/1", "met"),
+    ("Стаття 4\nРосійська Федерація звільняє всіх затриманих цивільних осіб. Таке звільнення не залежить від "
+     "будь-якого обміну полоненими.", "tot-2025/1", "met"),
+    # the next sentence takes the commitment up by a pronoun and defers it
+    ("5. An international mission shall be deployed throughout the temporarily occupied territories to "
+     "monitor the ceasefire and the human rights situation. Its composition and mandate are to be agreed "
+     "in a separate protocol.", "tot-2025/6", "partial"),
+])
+def test_a_negated_condition_and_a_deferral_in_the_next_sentence(text, demand, expected, lib):
+    assert status(text, demand, lib)["status"] == expected
