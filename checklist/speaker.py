@@ -21,7 +21,7 @@ SPEAKER_KINDS = ("state", "eu", "asp", "un", "icc", "otp", "other")
 # the EU before its member states
 _KIND_PATTERNS = [
     ("otp", r"office of the prosecutor|\bOTP\b|(?:ICC|the) prosecutor\b|prosecutor of the international criminal court|"
-            r"офіс прокурора|канцелярі[яї] прокурора|прокурор(?:а)? (?:МКС|МУС)|канцеляри[яи] прокурора|прокурор(?:а)? МУС"),
+            r"офіс\w* прокурора|канцелярі[яї] прокурора|офис\w* прокурора|прокурор(?:а)? (?:МКС|МУС)|канцеляри[яи] прокурора|прокурор(?:а)? МУС"),
     ("asp", r"assembly of states parties|\bASP\b|bureau of the assembly|president of the assembly|"
             r"асамбле\w* держав\W+учасниц\w*|ассамбле\w* государств\W+участник\w*"),
     ("icc", r"international criminal court|\bICC\b|pre-trial chamber|the presidency of the court|registry of the court|"
@@ -35,7 +35,8 @@ _KIND_PATTERNS = [
            r"європейськ\w+ союз\w*|\bЄС\b|європейськ\w+ комісі\w+|европейск\w+ союз\w*|\bЕС\b|европейск\w+ комисси\w+"),
     ("state", r"government|ministry|minister|ministers|president of|prime minister|chancellor|taoiseach|"
               r"foreign office|department of state|parliament|states parties|member states|the state of|"
-              r"\bstates\b|spokesperson of the ministry|verkhovna rada|delegation|embassy|"
+              r"\bstates\b|spokesperson of the ministry|verkhovna rada|delegation|embassy|department of|"
+              r"cabinet of ministers|кабінет\w* міністрів|кабинет\w* министров|"
               r"(?:supervisory|financial|national|competent|migration|tax|public|government|federal|state) "
               r"(?:authority|agency)|regulator|"
               r"federal law|law of (?:ukraine|the russian federation)|"
@@ -79,6 +80,9 @@ _UNILATERAL_TITLE = re.compile(
 _JOINT = re.compile(r"\b(?:joint|parties|сторін|сторон|спільн\w+|совместн\w+|змішан\w+|смешанн\w+)\b", re.I)
 _LAW_TITLE = re.compile(r"^\W*(?:draft\s+)?(?:federal\s+)?law\b|^\W*(?:проєкт\w*|проект\w*)?\s*"
                         r"(?:федеральн\w+\s+)?закон\w*\b", re.I)
+# a news dateline opening the body: "ГААГА. ...", "КИЇВ. ...", "БРЮССЕЛЬ, 3 марта. ...",
+# "AMMAN/WASHINGTON/PARIS: ..."
+_DATELINE = re.compile(r"^\s*[A-ZА-ЯІЇЄҐ][A-ZА-ЯІЇЄҐ'’/\- ]{2,40}(?:,\s*[^.\n:]{1,30})?[.:—–]\s+\S", re.M)
 _NEWS = re.compile(r"\b(?:reuters|associated press|\bAP\b|AFP|news|reported|reporters|journalists|correspondent|"
                    r"кореспондент\w*|журналіст\w*|журналист\w*|корреспондент\w*|повідомляє|сообщает)\b", re.I)
 
@@ -141,7 +145,21 @@ def detect_kind(text: str) -> str:
         return "statement"
     if SAYING.search(head) and _NEWS.search(text[:2000]):
         return "statement"
+    if _dateline(head):
+        return "statement"      # a news report: its dateline opens the body
     return "agreement"
+
+
+def _dateline(head: str) -> re.Match | None:
+    """A news dateline on one of the first lines (not the title line, not a heading such as
+    "ARTICLE 1." or "PREAMBLE.")."""
+    lines = [ln for ln in head.splitlines() if ln.strip()]
+    for line in lines[1:4]:
+        m = _DATELINE.match(line)
+        if m and not re.match(r"\s*(?:ARTICLE|СТАТТЯ|СТАТЬЯ|SECTION|PART|ANNEX|PREAMBLE|CHAPTER|РОЗДІЛ|РАЗДЕЛ)\b",
+                                line, re.I):
+            return m
+    return None
 
 
 _AUTHOR_AFTER = re.compile(r"\b(?:by|of|from)\s+(?:the\s+)?", re.I)
@@ -177,6 +195,10 @@ def _reported_speaker(text: str) -> tuple[str, str, str] | None:
         found = None
         if forward:
             found = _kind_of(after)
+            if found is None and verb not in ("according to", "за словами", "по словам"):
+                # ", said its spokesperson": the body the sentence is about, named first in it
+                start = max(text.rfind(". ", 0, rm.start()), text.rfind("\n", 0, rm.start())) + 1
+                found = _kind_of(text[start:rm.start()])
         if found is None:
             best = None
             for kind, pattern in _KINDS:
@@ -203,15 +225,29 @@ def detect_speaker(text: str) -> Speaker:
         line = m.group()
         keyword = re.match(r"\s*\S+(?:\s+(?:statement|release|заява|заявление))?", line)
         found = _author(line, keyword.end() if keyword else 0)
+        if found is None and keyword and not line[keyword.end():].strip():
+            # the keyword alone on its line ("ЗАЯВА"), the author on the next ("Офісу Прокурора ...")
+            rest = head[m.end():].lstrip("\n ")
+            nxt = rest.split("\n", 1)[0]
+            found = _kind_of(nxt[:120])
+            line = (line.strip() + " " + nxt.strip()) if found else line
         if found:
             return Speaker(line.strip()[:160], found[0], "detected", found[1])
+    dateline = _dateline(head)
     # the first lines name their author at their start ("Council of the European Union - ...",
-    # "ASP President, Ms. ... welcomes", "The Bureau of the Assembly ...")
-    for line in [ln for ln in head.splitlines() if ln.strip()][:2]:
+    # "ASP President, Ms. ... welcomes", "The Bureau of the Assembly ..."); not a news report's
+    # headline, which is the outlet's
+    for line in [ln for ln in head.splitlines() if ln.strip()][:0 if dateline else 2]:
         found = _kind_of(line[:60])
         if found and line.lower().find(found[1].lower()) <= 12:
             return Speaker(line.strip()[:160], found[0], "detected", found[1])
     reported = _reported_speaker(text)
     if reported:
         return Speaker(reported[1], reported[0], "detected", reported[2])
+    if dateline:
+        # a news report without a verb of saying: the body its first sentence is about
+        body = head[head.find(dateline.group()) + len(dateline.group()) - 1:][:160]
+        found = _kind_of(body)
+        if found:
+            return Speaker(found[1], found[0], "detected", body.split(".")[0][:120])
     return UNKNOWN

@@ -43,6 +43,10 @@ def status(text, demand, lib, **kw):
     # taken together, or with no author: still an agreement
     ("Decision of the Joint Commission on Prisoner Exchanges\n\n1. ...", "agreement"),
     ("Decision No. 4\n\n1. The Parties shall ...", "agreement"),
+    # a news report opens its body with a dateline
+    ("Уряд схвалив нову програму\n\nКИЇВ. Кабінет Міністрів України затвердив програму захисту свідків.",
+     "statement"),
+    ("Protocol on Prisoners of War\n\nARTICLE 1. The Parties shall exchange lists.", "agreement"),
 ])
 def test_kind_of_text(text, kind):
     assert detect_kind(text) == kind
@@ -64,6 +68,13 @@ def test_kind_of_text(text, kind):
     # an outlet is not the speaker: the words quoted are the Office's
     ("NEWS DIGEST\n\n1. A wire agency reports that a spokesperson for the ICC Office of the Prosecutor "
      "said the Office had requested the information.", "otp"),
+    # the keyword alone on the title line, the author on the next
+    ("ЗАЯВА\nОфісу Прокурора Міжнародного кримінального суду\n\n1. ...", "otp"),
+    ("Latvia — Department of Foreign Affairs, statement\n\n1. ...", "state"),
+    # a news report: the body its first sentence is about, not the headline's
+    ("Суд запитав інформацію\n\nГААГА. Офіс Прокурора Міжнародного кримінального суду надіслав запит "
+     "Генеральному секретареві ООН, повідомив речник Офісу.", "otp"),
+    ("Брюссель обещает деньги\n\nБРЮССЕЛЬ, 3 марта. Европейская комиссия объявила о новой помощи.", "eu"),
 ])
 def test_speaker_read_from_the_text(text, kind):
     assert detect_speaker(text).kind == kind
