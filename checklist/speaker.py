@@ -33,7 +33,9 @@ _KIND_PATTERNS = [
            r"council of the european union|foreign affairs council|\bthe council\b|council conclusions|"
            r"von der leyen|kallas|borrell|"
            r"європейськ\w+ союз\w*|\bЄС\b|європейськ\w+ комісі\w+|европейск\w+ союз\w*|\bЕС\b|европейск\w+ комисси\w+"),
-    ("state", r"government|ministry|minister|ministers|president of|prime minister|chancellor|taoiseach|"
+    ("state", r"government|ministry|minister|ministers|"
+              r"president of(?!\s+the\s+(?:international criminal court|court|assembly|european|general assembly|"
+              r"security council|human rights council))|prime minister|chancellor|taoiseach|"
               r"foreign office|department of state|parliament|states parties|member states|the state of|"
               r"\bstates\b|spokesperson of the ministry|verkhovna rada|delegation|embassy|department of|"
               r"cabinet of ministers|кабінет\w* міністрів|кабинет\w* министров|"

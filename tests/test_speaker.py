@@ -75,6 +75,9 @@ def test_kind_of_text(text, kind):
     ("Суд запитав інформацію\n\nГААГА. Офіс Прокурора Міжнародного кримінального суду надіслав запит "
      "Генеральному секретареві ООН, повідомив речник Офісу.", "otp"),
     ("Брюссель обещает деньги\n\nБРЮССЕЛЬ, 3 марта. Европейская комиссия объявила о новой помощи.", "eu"),
+    # the president of an institution is the institution's, not a state's
+    ("EVENING NEWS\n\n1. The President of the International Criminal Court told journalists: \"We object.\"",
+     "icc"),
 ])
 def test_speaker_read_from_the_text(text, kind):
     assert detect_speaker(text).kind == kind
