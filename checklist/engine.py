@@ -1571,11 +1571,13 @@ class Matcher:
         qualifiers (``Qualifiers.shared_flaws``; a call on someone is not weak where the
         demand is that call, ``call_is_the_act``) and the demand's ``narrow`` qualifiers. With
         ``negation = "contradicts"``, a hit whose action (``action``, else its topic words) is
-        negated is no hit: its evidence comes second."""
+        negated is no hit: its evidence comes second, and then the other hits' flaws, which
+        ``evaluate`` does not read, are not computed (an empty dict)."""
         spec, q, units = demand.match, self.qualifiers, self.r.units
         narrow = MATCH_KINDS["narrow"]
         flaws: dict[int, list[Reason]] = {}
         negated_contra: list[Evidence] = []
+        pending: list[tuple[int, Unit, list[Reason]]] = []
         for ui in sorted(hits):
             unit = units[ui]
             fl: list[Reason] = []
@@ -1595,6 +1597,10 @@ class Matcher:
                 else:
                     negated_contra.extend(self.evidence.evidence_for(unit, hits[ui]))
                     continue
+            pending.append((ui, unit, fl))
+        if negated_contra:
+            return flaws, negated_contra
+        for ui, unit, fl in pending:
             fl.extend(q.shared_flaws(unit, calls_weak=not spec.get("call_is_the_act")))
             fl.extend(narrow(self, demand, unit))
             flaws[ui] = fl
