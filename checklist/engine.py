@@ -819,6 +819,11 @@ class ConceptIndex:
             return own + groups.get(unit.lead.index, _NO_SPANS)
         return own
 
+    def missing(self, name: str, demand) -> bool:
+        """Whether the concept occurs nowhere in the document."""
+        found = self._concept(name, demand)
+        return not self.r.occurrences(found[0], found[1])
+
     def present(self, name: str, demand, unit: Unit) -> bool:
         return unit.index in self._concept(name, demand)[2]
 
@@ -1551,6 +1556,8 @@ class Matcher:
         everything; then the topic hits, less the excluded ones (none: absent); a hit whose
         action the text negates (``negation = "contradicts"``) contradicts the demand; every
         other hit gets its flaws (``_flaws``); the elements decide met or partial."""
+        if self._cannot_occur(demand):
+            return Finding(demand.id, "absent", [], [])
         kinds = MATCH_KINDS
         found = kinds["contradict"](self, demand)
         if found is not None:
@@ -1564,6 +1571,15 @@ class Matcher:
             text = demand.messages.get("contradicted") or "The text rules out what the demand asks."
             return Finding(demand.id, "contradicted", [Reason("negated", text)], _dedupe(negated))
         return kinds["element"](self, demand, hits, flaws)
+
+    def _cannot_occur(self, demand) -> bool:
+        """Whether every concept group of the demand (``contradict``, ``topic``,
+        ``negated_topic``) has a concept the document never names: then no group co-occurs
+        in any clause (``ConceptIndex.cooccurring``), and the demand is absent without the
+        match kinds being run (most demands, on a short draft)."""
+        spec, missing = demand.match, self.concepts.missing
+        groups = chain((c["all"] for c in spec["contradict"]), spec["topic"], spec.get("negated_topic", ()))
+        return all(any(missing(n, demand) for n in group) for group in groups)
 
     def _flaws(self, demand, hits: dict) -> tuple[dict[int, list[Reason]], list[Evidence]]:
         """Each hit's flaws (clause index -> reasons, in clause order): a recorded position, a
