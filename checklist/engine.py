@@ -40,7 +40,7 @@ import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import chain
+from itertools import chain, islice
 from operator import itemgetter
 
 from .documents import Document
@@ -369,6 +369,7 @@ class Reading:
     _table: dict | None = None
     children_of_head: dict = field(default_factory=dict)
     language: str = "en"
+    _unit_kinds: tuple | None = None    # (heading units, clauses a clause of their sentence follows)
 
     def use(self, lexicon: Lexicon | None) -> None:
         """Find concepts through ``lexicon`` (one scan of the document for all of them)."""
@@ -514,10 +515,13 @@ class Reading:
         out = self.units_with(key, terms)
         if not self.occurrences(key, terms):
             return out
-        spans_in = {u for u in self._span_units(key, terms) if u >= 0}
-        heads = [u for u in spans_in if self.units[u].is_heading]
-        later = [u for u in spans_in if not self.units[u].is_heading and u + 1 < len(self.units)
-                 and self.units[u + 1].sentence == self.units[u].sentence]
+        spans_in = set(self._span_units(key, terms))
+        spans_in.discard(-1)
+        kinds = self._unit_kinds
+        if kinds is None:
+            kinds = self._unit_kinds = _heading_and_continued(self.units)
+        heads = spans_in & kinds[0]
+        later = spans_in & kinds[1]
         if not heads and not later:
             return out
         out = set(out)
@@ -526,6 +530,17 @@ class Reading:
         for u in later:             # a clause's subject carries into the clauses after it
             out.update(j for j in self.siblings(u) if j > u)
         return out
+
+
+def _heading_and_continued(units: list[Unit]) -> tuple[set[int], set[int]]:
+    """The heading units, and the other units whose sentence goes on in the next unit."""
+    heads, continued = set(), set()
+    for i, (u, nxt) in enumerate(zip(units, chain(islice(units, 1, None), (None,)))):
+        if u.is_heading:
+            heads.add(i)
+        elif nxt is not None and nxt.sentence == u.sentence:
+            continued.add(i)
+    return heads, continued
 
 
 _FIRST = itemgetter(0)
