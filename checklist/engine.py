@@ -224,8 +224,10 @@ class Lexicon:
         self._exact1: dict[str, list[str]] = {}
         self._prefix1: dict[str, list[str]] = {}
         self._num1: list[str] = []
-        # terms of several words, under their index word: value -> [(words, length, keys)]
-        self._multi: dict[str, dict[str, list]] = {"stem": {}, "exact": {}, "prefix": {}, "num": {}}
+        # terms of several words, under their index word and then their next best word:
+        # value -> ([(words, length, keys)] with no other word, {kind: {value: [(words, length,
+        # keys)]}}), so that a scan looks only at terms with two of their words in the document
+        self._multi: dict[str, dict[str, tuple]] = {"stem": {}, "exact": {}, "prefix": {}, "num": {}}
         self._multi_keys: dict[tuple, list[str]] = {}  # term words -> concept keys
         self._buckets: dict[str, list[str]] = {}       # first characters -> prefixes
         self._short: list[str] = []                    # prefixes shorter than a bucket key
@@ -252,8 +254,15 @@ class Lexicon:
             if keys is None:
                 keys = self._multi_keys[term.words] = []
                 words = tuple((k, kind, value) for k, (kind, value) in enumerate(term.words) if kind != "any")
-                _, kind, value = min(words, key=lambda w: _anchor_rank(w[1:]))
-                self._multi[kind].setdefault(value, []).append((words, len(term.words), keys))
+                ranked = sorted(words, key=lambda w: _anchor_rank(w[1:]))     # stable: min first
+                _, kind, value = ranked[0]
+                alone, by_second = self._multi[kind].setdefault(value, ([], {}))
+                entry = (words, len(term.words), keys)
+                if len(ranked) > 1:
+                    _, kind2, value2 = ranked[1]
+                    by_second.setdefault(kind2, {}).setdefault(value2, []).append(entry)
+                else:
+                    alone.append(entry)
                 for _, kd, v in words:
                     if kd == "prefix":
                         self._add_prefix(v)
@@ -294,38 +303,44 @@ class Lexicon:
         sets: dict[tuple[str, str], set[int]] = {}     # word -> its positions, as a set
         stems, norms = tokens.stems, tokens.norms
         total = len(tokens.norms)
+        candidates = []     # terms whose index word and next best word occur
         for kind, index in self._multi.items():
             for value in index.keys() & positions[kind].keys():
-                for words, n, keys in index[value]:
-                    # every word's positions; start from the rarest, keep the starts where
-                    # each other word sits at its offset
-                    lists = []
-                    for k, kd, v in words:
-                        pos = positions[kd].get(v)
-                        if not pos:
-                            break
-                        lists.append((len(pos), k, kd, v, pos))
-                    else:
-                        lists.sort()
-                        _, k0, _, _, pos = lists[0]
-                        last = total - n + k0
-                        starts = [j - k0 for j in pos if k0 <= j <= last]
-                        for _, k, kd, v, pos in lists[1:]:
-                            if not starts:
-                                break
-                            if kd == "stem":        # read the word at its offset
-                                starts = [i for i in starts if stems[i + k] == v]
-                            elif kd == "exact":
-                                starts = [i for i in starts if norms[i + k] == v]
-                            else:                   # prefix or number: its positions as a set
-                                at = sets.get((kd, v))
-                                if at is None:
-                                    at = sets[(kd, v)] = set(pos)
-                                starts = [i for i in starts if i + k in at]
-                        if starts:
-                            spans = [(i, i + n) for i in starts]
-                            for key in keys:
-                                found.setdefault(key, []).append(spans)
+                alone, by_second = index[value]
+                candidates += alone
+                for kind2, second in by_second.items():
+                    for value2 in second.keys() & positions[kind2].keys():
+                        candidates += second[value2]
+        for words, n, keys in candidates:
+            # every word's positions; start from the rarest, keep the starts where
+            # each other word sits at its offset
+            lists = []
+            for k, kd, v in words:
+                pos = positions[kd].get(v)
+                if not pos:
+                    break
+                lists.append((len(pos), k, kd, v, pos))
+            else:
+                lists.sort()
+                _, k0, _, _, pos = lists[0]
+                last = total - n + k0
+                starts = [j - k0 for j in pos if k0 <= j <= last]
+                for _, k, kd, v, pos in lists[1:]:
+                    if not starts:
+                        break
+                    if kd == "stem":        # read the word at its offset
+                        starts = [i for i in starts if stems[i + k] == v]
+                    elif kd == "exact":
+                        starts = [i for i in starts if norms[i + k] == v]
+                    else:                   # prefix or number: its positions as a set
+                        at = sets.get((kd, v))
+                        if at is None:
+                            at = sets[(kd, v)] = set(pos)
+                        starts = [i for i in starts if i + k in at]
+                if starts:
+                    spans = [(i, i + n) for i in starts]
+                    for key in keys:
+                        found.setdefault(key, []).append(spans)
         return {key: _merged(runs) for key, runs in found.items()}
 
 
