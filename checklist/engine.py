@@ -633,10 +633,12 @@ _SUBORDINATOR_WORDS = frozenset("once after before when whenever until unless if
                                 "который которые".split())
 
 
+@lru_cache(maxsize=65536)
 def _is_predicate(word: str) -> bool:
     """A word that carries a clause's predicate: a modal, an auxiliary, a commitment or
     statement verb, or a Ukrainian or Russian passive or reflexive form (a word test, not a
-    regular expression: clause splitting asks it of every word near a conjunction)."""
+    regular expression: clause splitting asks it of every word near a conjunction, so the
+    answer is kept for each word)."""
     if word in _PREDICATE_WORDS or word.startswith(_PREDICATE_PREFIXES) or (
             len(word) > 4 and word.endswith(_PREDICATE_SUFFIXES)):
         return True
@@ -739,7 +741,10 @@ def _skip_label(text: str, prov: Provision) -> int:
 
 def _is_lead_in(text: str, unit: Unit) -> bool:
     """A sentence that introduces a list ("The Parties shall release:")."""
-    return text[unit.start:unit.end].rstrip().endswith((":", "—", "–", "-"))
+    end = unit.end              # its last character but spaces, read in place (no copy)
+    while end > unit.start and text[end - 1].isspace():
+        end -= 1
+    return end > unit.start and text[end - 1] in ":—–-"
 
 
 def _families(provisions: list[Provision]) -> list[tuple[int, int]]:
