@@ -855,9 +855,9 @@ class ConceptIndex:
         return own
 
     def missing(self, name: str, demand) -> bool:
-        """Whether the concept occurs nowhere in the document."""
-        found = self._concept(name, demand)
-        return not self.r.occurrences(found[0], found[1])
+        """Whether the concept occurs nowhere in the document (its occurrences only: where
+        it occurs is computed when a match kind asks)."""
+        return not self.r.occurrences(*self.library.compiled_concept(name, demand))
 
     def present(self, name: str, demand, unit: Unit) -> bool:
         return unit.index in self._concept(name, demand)[2]
