@@ -40,7 +40,7 @@ import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import chain
+from itertools import chain, islice
 from operator import itemgetter
 
 from .documents import Document
@@ -243,8 +243,10 @@ class Lexicon:
         self._exact1: dict[str, list[str]] = {}
         self._prefix1: dict[str, list[str]] = {}
         self._num1: list[str] = []
-        # terms of several words, under their index word: value -> [(words, length, keys)]
-        self._multi: dict[str, dict[str, list]] = {"stem": {}, "exact": {}, "prefix": {}, "num": {}}
+        # terms of several words, under their index word and then their next best word:
+        # value -> ([(words, length, keys)] with no other word, {kind: {value: [(words, length,
+        # keys)]}}), so that a scan looks only at terms with two of their words in the document
+        self._multi: dict[str, dict[str, tuple]] = {"stem": {}, "exact": {}, "prefix": {}, "num": {}}
         self._multi_keys: dict[tuple, list[str]] = {}  # term words -> concept keys
         self._buckets: dict[str, list[str]] = {}       # first characters -> prefixes
         self._short: list[str] = []                    # prefixes shorter than a bucket key
@@ -271,8 +273,15 @@ class Lexicon:
             if keys is None:
                 keys = self._multi_keys[term.words] = []
                 words = tuple((k, kind, value) for k, (kind, value) in enumerate(term.words) if kind != "any")
-                _, kind, value = min(words, key=lambda w: _anchor_rank(w[1:]))
-                self._multi[kind].setdefault(value, []).append((words, len(term.words), keys))
+                ranked = sorted(words, key=lambda w: _anchor_rank(w[1:]))     # stable: min first
+                _, kind, value = ranked[0]
+                alone, by_second = self._multi[kind].setdefault(value, ([], {}))
+                entry = (words, len(term.words), keys)
+                if len(ranked) > 1:
+                    _, kind2, value2 = ranked[1]
+                    by_second.setdefault(kind2, {}).setdefault(value2, []).append(entry)
+                else:
+                    alone.append(entry)
                 for _, kd, v in words:
                     if kd == "prefix":
                         self._add_prefix(v)
@@ -313,38 +322,44 @@ class Lexicon:
         sets: dict[tuple[str, str], set[int]] = {}     # word -> its positions, as a set
         stems, norms = tokens.stems, tokens.norms
         total = len(tokens.norms)
+        candidates = []     # terms whose index word and next best word occur
         for kind, index in self._multi.items():
             for value in index.keys() & positions[kind].keys():
-                for words, n, keys in index[value]:
-                    # every word's positions; start from the rarest, keep the starts where
-                    # each other word sits at its offset
-                    lists = []
-                    for k, kd, v in words:
-                        pos = positions[kd].get(v)
-                        if not pos:
-                            break
-                        lists.append((len(pos), k, kd, v, pos))
-                    else:
-                        lists.sort()
-                        _, k0, _, _, pos = lists[0]
-                        last = total - n + k0
-                        starts = [j - k0 for j in pos if k0 <= j <= last]
-                        for _, k, kd, v, pos in lists[1:]:
-                            if not starts:
-                                break
-                            if kd == "stem":        # read the word at its offset
-                                starts = [i for i in starts if stems[i + k] == v]
-                            elif kd == "exact":
-                                starts = [i for i in starts if norms[i + k] == v]
-                            else:                   # prefix or number: its positions as a set
-                                at = sets.get((kd, v))
-                                if at is None:
-                                    at = sets[(kd, v)] = set(pos)
-                                starts = [i for i in starts if i + k in at]
-                        if starts:
-                            spans = [(i, i + n) for i in starts]
-                            for key in keys:
-                                found.setdefault(key, []).append(spans)
+                alone, by_second = index[value]
+                candidates += alone
+                for kind2, second in by_second.items():
+                    for value2 in second.keys() & positions[kind2].keys():
+                        candidates += second[value2]
+        for words, n, keys in candidates:
+            # every word's positions; start from the rarest, keep the starts where
+            # each other word sits at its offset
+            lists = []
+            for k, kd, v in words:
+                pos = positions[kd].get(v)
+                if not pos:
+                    break
+                lists.append((len(pos), k, kd, v, pos))
+            else:
+                lists.sort()
+                _, k0, _, _, pos = lists[0]
+                last = total - n + k0
+                starts = [j - k0 for j in pos if k0 <= j <= last]
+                for _, k, kd, v, pos in lists[1:]:
+                    if not starts:
+                        break
+                    if kd == "stem":        # read the word at its offset
+                        starts = [i for i in starts if stems[i + k] == v]
+                    elif kd == "exact":
+                        starts = [i for i in starts if norms[i + k] == v]
+                    else:                   # prefix or number: its positions as a set
+                        at = sets.get((kd, v))
+                        if at is None:
+                            at = sets[(kd, v)] = set(pos)
+                        starts = [i for i in starts if i + k in at]
+                if starts:
+                    spans = [(i, i + n) for i in starts]
+                    for key in keys:
+                        found.setdefault(key, []).append(spans)
         return {key: _merged(runs) for key, runs in found.items()}
 
 
@@ -388,6 +403,7 @@ class Reading:
     _table: dict | None = None
     children_of_head: dict = field(default_factory=dict)
     language: str = "en"
+    _unit_kinds: tuple | None = None    # (heading units, clauses a clause of their sentence follows)
 
     def use(self, lexicon: Lexicon | None) -> None:
         """Find concepts through ``lexicon`` (one scan of the document for all of them)."""
@@ -533,10 +549,13 @@ class Reading:
         out = self.units_with(key, terms)
         if not self.occurrences(key, terms):
             return out
-        spans_in = {u for u in self._span_units(key, terms) if u >= 0}
-        heads = [u for u in spans_in if self.units[u].is_heading]
-        later = [u for u in spans_in if not self.units[u].is_heading and u + 1 < len(self.units)
-                 and self.units[u + 1].sentence == self.units[u].sentence]
+        spans_in = set(self._span_units(key, terms))
+        spans_in.discard(-1)
+        kinds = self._unit_kinds
+        if kinds is None:
+            kinds = self._unit_kinds = _heading_and_continued(self.units)
+        heads = spans_in & kinds[0]
+        later = spans_in & kinds[1]
         if not heads and not later:
             return out
         out = set(out)
@@ -545,6 +564,17 @@ class Reading:
         for u in later:             # a clause's subject carries into the clauses after it
             out.update(j for j in self.siblings(u) if j > u)
         return out
+
+
+def _heading_and_continued(units: list[Unit]) -> tuple[set[int], set[int]]:
+    """The heading units, and the other units whose sentence goes on in the next unit."""
+    heads, continued = set(), set()
+    for i, (u, nxt) in enumerate(zip(units, chain(islice(units, 1, None), (None,)))):
+        if u.is_heading:
+            heads.add(i)
+        elif nxt is not None and nxt.sentence == u.sentence:
+            continued.add(i)
+    return heads, continued
 
 
 _FIRST = itemgetter(0)
@@ -622,10 +652,12 @@ _SUBORDINATOR_WORDS = frozenset("once after before when whenever until unless if
                                 "который которые".split())
 
 
+@lru_cache(maxsize=65536)
 def _is_predicate(word: str) -> bool:
     """A word that carries a clause's predicate: a modal, an auxiliary, a commitment or
     statement verb, or a Ukrainian or Russian passive or reflexive form (a word test, not a
-    regular expression: clause splitting asks it of every word near a conjunction)."""
+    regular expression: clause splitting asks it of every word near a conjunction, so the
+    answer is kept for each word)."""
     if word in _PREDICATE_WORDS or word.startswith(_PREDICATE_PREFIXES) or (
             len(word) > 4 and word.endswith(_PREDICATE_SUFFIXES)):
         return True
@@ -728,7 +760,10 @@ def _skip_label(text: str, prov: Provision) -> int:
 
 def _is_lead_in(text: str, unit: Unit) -> bool:
     """A sentence that introduces a list ("The Parties shall release:")."""
-    return text[unit.start:unit.end].rstrip().endswith((":", "—", "–", "-"))
+    end = unit.end              # its last character but spaces, read in place (no copy)
+    while end > unit.start and text[end - 1].isspace():
+        end -= 1
+    return end > unit.start and text[end - 1] in ":—–-"
 
 
 def _families(provisions: list[Provision]) -> list[tuple[int, int]]:
@@ -837,6 +872,11 @@ class ConceptIndex:
         if lead and unit.lead is not None:
             return own + groups.get(unit.lead.index, _NO_SPANS)
         return own
+
+    def missing(self, name: str, demand) -> bool:
+        """Whether the concept occurs nowhere in the document (its occurrences only: where
+        it occurs is computed when a match kind asks)."""
+        return not self.r.occurrences(*self.library.compiled_concept(name, demand))
 
     def present(self, name: str, demand, unit: Unit) -> bool:
         return unit.index in self._concept(name, demand)[2]
@@ -1635,6 +1675,8 @@ class Matcher:
         everything; then the topic hits, less the excluded ones (none: absent); a hit whose
         action the text negates (``negation = "contradicts"``) contradicts the demand; every
         other hit gets its flaws (``_flaws``); the elements decide met or partial."""
+        if self._cannot_occur(demand):
+            return Finding(demand.id, "absent", [], [])
         kinds = MATCH_KINDS
         found = kinds["contradict"](self, demand)
         if found is not None:
@@ -1649,17 +1691,28 @@ class Matcher:
             return Finding(demand.id, "contradicted", [Reason("negated", text)], _dedupe(negated))
         return kinds["element"](self, demand, hits, flaws)
 
+    def _cannot_occur(self, demand) -> bool:
+        """Whether every concept group of the demand (``contradict``, ``topic``,
+        ``negated_topic``) has a concept the document never names: then no group co-occurs
+        in any clause (``ConceptIndex.cooccurring``), and the demand is absent without the
+        match kinds being run (most demands, on a short draft)."""
+        spec, missing = demand.match, self.concepts.missing
+        groups = chain((c["all"] for c in spec["contradict"]), spec["topic"], spec.get("negated_topic", ()))
+        return all(any(missing(n, demand) for n in group) for group in groups)
+
     def _flaws(self, demand, hits: dict) -> tuple[dict[int, list[Reason]], list[Evidence]]:
         """Each hit's flaws (clause index -> reasons, in clause order): a recorded position, a
         news report's own narration, a negation deferred until a later event, the shared
         qualifiers (``Qualifiers.shared_flaws``; a call on someone is not weak where the
         demand is that call, ``call_is_the_act``) and the demand's ``narrow`` qualifiers. With
         ``negation = "contradicts"``, a hit whose action (``action``, else its topic words) is
-        negated is no hit: its evidence comes second."""
+        negated is no hit: its evidence comes second, and then the other hits' flaws, which
+        ``evaluate`` does not read, are not computed (an empty dict)."""
         spec, q, units = demand.match, self.qualifiers, self.r.units
         narrow = MATCH_KINDS["narrow"]
         flaws: dict[int, list[Reason]] = {}
         negated_contra: list[Evidence] = []
+        pending: list[tuple[int, Unit, list[Reason]]] = []
         for ui in sorted(hits):
             unit = units[ui]
             fl: list[Reason] = []
@@ -1679,6 +1732,10 @@ class Matcher:
                 else:
                     negated_contra.extend(self.evidence.evidence_for(unit, hits[ui]))
                     continue
+            pending.append((ui, unit, fl))
+        if negated_contra:
+            return flaws, negated_contra
+        for ui, unit, fl in pending:
             fl.extend(q.shared_flaws(unit, calls_weak=not spec.get("call_is_the_act")))
             fl.extend(narrow(self, demand, unit))
             flaws[ui] = fl
