@@ -69,7 +69,7 @@ _AGREEMENT_TITLE = re.compile(
     r"угод\w*|протокол\w*|меморандум\w*|договір|договор\w*|домовленост\w*|соглашени\w*|перемири\w*|план\w*)\b",
     re.I)
 _STATEMENT_TITLE = re.compile(
-    r"\b(?:statement|declaration|remarks|press release|communiqu[eé]|conclusions|speech|"
+    r"\b(?:statement|declaration|remarks|press release|communiqu[eé]|conclusions|speech|reply|answer|letter|"
     r"заява|заяви|звернення|заявление|заявления|обращение|выступление|виступ)\b", re.I)
 # the title of a one-sided act of a government or an institution (a notice, a decision, a draft
 # law, a note to correspondents): its author's policy, read like a statement
@@ -121,6 +121,12 @@ def _kind_of(words: str) -> str | None:
         m = pattern.search(words)
         if m and (best is None or (m.start(), order) < best[0]):
             best = ((m.start(), order), kind, m.group())
+    if best and best[1] == "icc":
+        # the Court, then its Office ("International Criminal Court — Office of the Prosecutor"):
+        # the Office speaks
+        otp = _KINDS[0][1].search(words, best[0][0], best[0][0] + 80)
+        if otp:
+            return "otp", otp.group()
     return (best[1], best[2]) if best else None
 
 
@@ -241,7 +247,8 @@ def detect_speaker(text: str) -> Speaker:
     # headline, which is the outlet's
     for line in [ln for ln in head.splitlines() if ln.strip()][:0 if dateline else 2]:
         found = _kind_of(line[:60])
-        if found and line.lower().find(found[1].lower()) <= 12:
+        starts = [m.start() for _, pattern in _KINDS for m in [pattern.search(line[:60])] if m]
+        if found and min(starts) <= 12:
             return Speaker(line.strip()[:160], found[0], "detected", found[1])
     reported = _reported_speaker(text)
     if reported:

@@ -75,6 +75,7 @@ def test_kind_of_text(text, kind):
     ("Суд запитав інформацію\n\nГААГА. Офіс Прокурора Міжнародного кримінального суду надіслав запит "
      "Генеральному секретареві ООН, повідомив речник Офісу.", "otp"),
     ("Брюссель обещает деньги\n\nБРЮССЕЛЬ, 3 марта. Европейская комиссия объявила о новой помощи.", "eu"),
+    ("International Criminal Court — Office of the Prosecutor, reply to a letter\n\n1. ...", "otp"),
     # the president of an institution is the institution's, not a state's
     ("EVENING NEWS\n\n1. The President of the International Criminal Court told journalists: \"We object.\"",
      "icc"),
