@@ -684,7 +684,9 @@ def _token_clauses(text: str, tokens: "Tokens", joins: list[int], start: int, en
     """Clause spans of the sentence text[start:end], read from the document's tokens: a
     conjunction ("but", "whereas", "while", "and", "or"; Ukrainian and Russian ones after a
     comma) opens a clause where the words after it carry a predicate of their own (within
-    eight words; five after "and" / "or", before any subordinating word, so that "a passport
+    sixteen words after "but", "whereas", "while", "however", "yet", whose clauses run long:
+    "while visits by the ICRC to places of internment may be arranged"; twelve after a Ukrainian
+    or Russian conjunction; five after "and" / "or", before any subordinating word, so that "a passport
     or residence permit once an administration has been set up" is one clause) and the words
     before it do too; never before a relative pronoun ("persons who are detained and who were
     deported")."""
@@ -704,7 +706,7 @@ def _token_clauses(text: str, tokens: "Tokens", joins: list[int], start: int, en
         if "\n" in gap or norms[t + 1] in _RELATIVES:
             continue
         found = False
-        for k in range(t + 1, min(hi, t + 1 + (5 if word in _COORDINATING else 12))):
+        for k in range(t + 1, min(hi, t + 1 + (5 if word in _COORDINATING else 16 if word in _JOIN_WORDS else 12))):
             w = norms[k]
             if word in _COORDINATING and w in _SUBORDINATOR_WORDS:
                 break

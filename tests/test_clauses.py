@@ -29,6 +29,8 @@ def clauses(text):
     ("Residents may stay without a passport or residence permit once an administration has been set up.", 1),
     ("Сторони звільняють усіх затриманих, але спостерігачі можуть відвідувати табори.", 2),
     ("Стороны освобождают всех задержанных, однако наблюдатели могут посещать лагеря.", 2),
+    ("The Parties shall establish Mixed Medical Commissions, while visits by the International Committee of "
+     "the Red Cross to places of internment may be arranged.", 2),
 ])
 def test_where_a_sentence_splits(text, parts):
     assert len(clauses(text)) == parts, clauses(text)
