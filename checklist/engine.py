@@ -974,7 +974,10 @@ class ConceptIndex:
     def _first_under_heading(self, unit: Unit) -> bool:
         """Whether the clause opens the body of its provision, right after its heading."""
         before = self.r.units[unit.index - 1] if unit.index else None
-        return before is not None and before.is_heading and before.provision is unit.provision
+        # the heading's own body, or the first item under it ("Article 11. Participation of
+        # victims" / "1. Their representatives shall be admitted ...")
+        return before is not None and before.is_heading and (
+            before.provision is unit.provision or unit.provision.parent == before.provision.ref)
 
     def excepted(self, unit: Unit, unless_groups, demand) -> bool:
         """Whether every concept of one ``unless`` group occurs in the unit's family."""

@@ -71,6 +71,10 @@ def test_qualifiers_keep_to_their_scope(text, demand, expected, lib):
 
 # (what the case shows, demand, text, expected status; "!contradicted": any status but that)
 READINGS = [
+    ('a heading names the subject of the first item under it', 'amnesty-eu-2026/3',
+     'Article 11. Participation of victims and survivors in the negotiations\n1. Their representatives '
+     'shall be admitted to all plenary sessions.',
+     'partial'),
     ('a lead in that borrows its subject defers to its items', 'tot-2025/1',
      'Article 2. Release of detainees\n\nThe Russian Federation shall release without delay:\n\n(a) '
      'all journalists detained in the occupied territory;\n\n(b) all minors held in custody.',
