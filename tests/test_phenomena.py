@@ -81,8 +81,8 @@ def test_statements_shape(lib):
 
 # (folder, floors on the whole set, floors per language) as measured when the floors were set
 FLOORS = [
-    (SUITE, {"accuracy": 0.85, "macro_f1": 0.86, "contradiction_recall": 0.90, "max_false_met": 0},
-     {"en": 0.83, "uk": 0.89, "ru": 0.85}),
+    (SUITE, {"accuracy": 0.86, "macro_f1": 0.87, "contradiction_recall": 0.90, "max_false_met": 0},
+     {"en": 0.85, "uk": 0.89, "ru": 0.85}),
     # statements: macro-F1 was 0.465 while a news headline's words ("Tusk says Poland will not
     # arrest ...") could make a refusal; the codebook codes the quoted speaker, not the outlet,
     # so titles no longer supply a contradiction's refusal (0.434; two labels of one statement lost)
