@@ -1098,10 +1098,10 @@ class Qualifiers:
         return found
 
     def conditional(self, unit: Unit) -> list[str]:
-        """Conditions, except the agreement itself taking effect ("upon signature"): a
-        ``conditional_void`` term starting within six words after the condition. A condition
-        set off by a comma at the end of a sentence ("..., and shall receive the information,
-        subject to prior approval") scopes back over every clause of the sentence."""
+        """Conditions (``_live_conditions``), except the agreement itself taking effect ("upon
+        signature"): a ``conditional_void`` term starting within six words after the condition.
+        A condition set off by a comma at the end of a sentence ("..., and shall receive the
+        information, subject to prior approval") scopes back over every clause of the sentence."""
         own = self._conditional(unit)
         if own:
             return own
@@ -1113,21 +1113,38 @@ class Qualifiers:
         return []
 
     def _conditional(self, unit: Unit) -> list[str]:
-        # a void ("the entry into force of this Agreement") cancels the nearest condition before
-        # it ("after"), not every condition within reach ("in a separate protocol after ...")
-        conditions = self.unit_spans("conditional", None, unit)
-        norms = self.r.tokens.norms
         key = ("cond", unit.index)
-        if key not in self._qualifiers:
-            # a negated condition is none: "shall not depend on any exchange", "не залежить від"
+        found = self._qualifiers.get(key)
+        if found is None:
+            live = self._live_conditions(unit, lead=True)
+            found = self._qualifiers[key] = self.surface(live) if live else []
+        return found
+
+    def _live_conditions(self, unit: Unit, lead: bool) -> list[tuple[int, int]]:
+        """The clause's condition spans that stand: not negated ("shall not depend on any
+        exchange", "не залежить від"), and not the nearest condition before a void ("after" /
+        "the entry into force of this Agreement"; not every condition within reach: "in a
+        separate protocol after ...")."""
+        key = ("live", unit.index, lead)
+        found = self._qualifiers.get(key)
+        if found is None:
+            conditions = self.unit_spans("conditional", None, unit, lead=lead)
+            norms = self.r.tokens.norms
             live = [c for c in conditions if not any(
                 norms[k] in _QUALIFIER_NEGATORS or norms[k] in ("не", "ні") for k in range(max(unit.lo, c[0] - 2), c[0]))]
-            voids = self.unit_spans("conditional_void", None, unit)
-            live = [c for c in live if not any(
+            voids = self.unit_spans("conditional_void", None, unit, lead=lead)
+            found = self._qualifiers[key] = [c for c in live if not any(
                 c[1] <= v[0] <= c[1] + 6 and not any(c[1] <= d[0] and d[1] <= v[0] for d in conditions)
                 for v in voids)]
-            self._qualifiers[key] = self.surface(live) if live else []
-        return self._qualifiers[key]
+        return found
+
+    def next_sentence(self, unit: Unit) -> Unit | None:
+        """The first clause of the sentence after the unit's, in the same provision."""
+        j = self._last_clause(unit) + 1
+        units = self.r.units
+        if j < len(units) and units[j].provision is unit.provision and not units[j].is_heading:
+            return units[j]
+        return None
 
     def _last_clause(self, unit: Unit) -> int:
         j = unit.index
@@ -1143,13 +1160,10 @@ class Qualifiers:
         if found is None:
             text, starts = self.r.document.text, self.r.tokens.starts
             found = []
-            if self._conditional(unit):
-                voids = self.unit_spans("conditional_void", None, unit, lead=False)
-                for s, e in self.unit_spans("conditional", None, unit, lead=False):
-                    before = text[max(unit.start, starts[s] - 3):starts[s]]
-                    if "," in before and not any(e <= v[0] <= e + 6 for v in voids):
-                        found = self.surface([(s, e)])
-                        break
+            for s, e in self._live_conditions(unit, lead=False):
+                if "," in text[max(unit.start, starts[s] - 3):starts[s]]:
+                    found = self.surface([(s, e)])
+                    break
             self._qualifiers[key] = found
         return found
 
@@ -1182,7 +1196,8 @@ class Qualifiers:
         triggers = self.negations(unit)
         if not triggers:
             return False
-        last = min(own)[1] if first_only else max(e for _, e in own)
+        end = max(e for _, e in own)
+        last = min(own)[1] if first_only else end
         ends = {e for _, e in own}              # the token right after each matched word
         voids = self.unit_spans("negation_void", None, unit, lead=False)
         obstructions = self.unit_spans("obstruction", None, unit, lead=False) + \
@@ -1210,7 +1225,7 @@ class Qualifiers:
                                 # Russian citizenship may stay only ..." (the main clause is not negated)
             if kind == "subject":
                 if any(norms[k] in ("without", "без") and norms[k - 1] in _LEFT
-                       for k in range(n + 2, min(unit.hi, max(e for _, e in own)))):
+                       for k in range(n + 2, min(unit.hi, end))):
                     continue    # a double negative: "no organisation will be left without funding"
                                 # (not "no one shall be released without a court order": a condition)
                 return True
@@ -1570,23 +1585,13 @@ def _narrow(m: "Matcher", demand, unit: Unit) -> list[Reason]:
     return [Reason(n["code"], n["text"]) for n in demand.match["narrow"] if q.qualifies(unit, n, demand)]
 
 
-def _next_sentence(reading: "Reading", ui: int) -> "Unit | None":
-    """The first clause of the sentence after unit ``ui``'s, in the same provision."""
-    units = reading.units
-    unit = units[ui]
-    j = ui + 1
-    while j < len(units) and units[j].sentence == unit.sentence:
-        j += 1
-    if j < len(units) and units[j].provision is unit.provision and not units[j].is_heading:
-        return units[j]
-    return None
-
-
 def _element(m: "Matcher", demand, hits: dict, flaws: dict) -> "Finding":
     """``element``: met when some hit is firm (no flaw) and the firm hits, with the unqualified
     clauses of their sentences, name every element (``any``, or one of its ``negated``
-    concepts negated); else partial, with the flaws of the hits that name a missing element,
-    or the element's ``missing`` text."""
+    concepts negated), and no contrasting clause of their sentence ("..., but ...") nor the
+    next sentence taking them up by a pronoun ("Its terms are to be agreed") qualifies them;
+    else partial, with the flaws of the hits that name a missing element, or the element's
+    ``missing`` text."""
     concepts, q, units = m.concepts, m.qualifiers, m.r.units
     evidence_for = m.evidence.evidence_for
     firm = [ui for ui, fl in flaws.items() if not fl]
@@ -1615,7 +1620,7 @@ def _element(m: "Matcher", demand, hits: dict, flaws: dict) -> "Finding":
                 reasons.extend(flaws[j])
         # the next sentence of the provision takes it up by a pronoun and defers it ("Its
         # composition, mandate and timing are to be agreed in a separate protocol")
-        nxt = _next_sentence(m.r, ui)
+        nxt = q.next_sentence(units[ui])
         if nxt is not None and norms[nxt.lo] in _ANAPHORS:
             cond = q.conditional(nxt)
             if cond:
