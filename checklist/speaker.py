@@ -113,21 +113,30 @@ class Speaker:
 UNKNOWN = Speaker("", "unknown", "unknown")
 
 
-def _kind_of(words: str) -> str | None:
-    """The kind of body named first in ``words`` (by position; at one position, the most
-    specific kind)."""
+def _first_body(words: str) -> tuple[str, str, int] | None:
+    """(kind, words, start) of the body named first in ``words`` (by position; at one position,
+    the most specific kind)."""
     best = None
     for order, (kind, pattern) in enumerate(_KINDS):
         m = pattern.search(words)
         if m and (best is None or (m.start(), order) < best[0]):
             best = ((m.start(), order), kind, m.group())
-    if best and best[1] == "icc":
+    if best is None:
+        return None
+    start = best[0][0]
+    if best[1] == "icc":
         # the Court, then its Office ("International Criminal Court — Office of the Prosecutor"):
         # the Office speaks
-        otp = _KINDS[0][1].search(words, best[0][0], best[0][0] + 80)
+        otp = _KINDS[0][1].search(words, start, start + 80)
         if otp:
-            return "otp", otp.group()
-    return (best[1], best[2]) if best else None
+            return "otp", otp.group(), start
+    return best[1], best[2], start
+
+
+def _kind_of(words: str) -> tuple[str, str] | None:
+    """(kind, words) of the body named first in ``words`` (``_first_body``)."""
+    found = _first_body(words)
+    return found[:2] if found else None
 
 
 def _head(text: str, limit: int = 600) -> str:
@@ -246,9 +255,8 @@ def detect_speaker(text: str) -> Speaker:
     # "ASP President, Ms. ... welcomes", "The Bureau of the Assembly ..."); not a news report's
     # headline, which is the outlet's
     for line in [ln for ln in head.splitlines() if ln.strip()][:0 if dateline else 2]:
-        found = _kind_of(line[:60])
-        starts = [m.start() for _, pattern in _KINDS for m in [pattern.search(line[:60])] if m]
-        if found and min(starts) <= 12:
+        found = _first_body(line[:60])
+        if found and found[2] <= 12:
             return Speaker(line.strip()[:160], found[0], "detected", found[1])
     reported = _reported_speaker(text)
     if reported:
