@@ -62,6 +62,8 @@ _NEGATED_MODAL = frozenset(("not", "не", "ні"))
 # after one is no weak wording, and a negation after one belongs to the relative clause
 _RELATIVES = frozenset("who whom whose which that those where які яких котрі хто що которые которых кто что чьи"
                        .split())
+# "would" and "could" moved back a tense after a past verb of saying (``reported_future``)
+_BACKSHIFTED = frozenset(("would", "could"))
 _QUALIFIER_NEGATORS = frozenset(("without", "no", "not", "non", "nor", "neither", "never"))
 _AUXILIARIES = frozenset("shall will must can may should would could is are was were be been do does did "
                          "shall's".split())
@@ -1088,14 +1090,47 @@ class Qualifiers:
                 subjects = [n for n, kind in self.negations(unit) if kind == "subject"]
                 # after a negative subject a modal forbids: "No resident may be prosecuted"
                 spans = [w for w in spans if not (w[1] - w[0] == 1 and any(n < w[0] for n in subjects))]
+                moved = self.backshifted(unit)
                 spans = [w for w in spans
                          if not (w[1] - w[0] == 1 and any(0 <= w[0] - v[1] <= 1 for v in voids))
+                         and w[0] not in moved
                          and not (w[1] - w[0] == 1 and (
                              (w[0] > 0 and norms[w[0] - 1] in _NEGATED_MODAL)
                              or (w[1] < len(norms) and norms[w[1]] == "not")
                              or (w[0] > 0 and norms[w[0] - 1] in _RELATIVES)))]
             found = self._qualifiers[key] = self.surface(spans) if spans else []
         return found
+
+    def backshifted(self, unit: Unit) -> frozenset:
+        """Token positions of a "would" or "could" that a past verb of saying moved back a tense
+        (``reported_future``: "the government announced it would leave the Court" reports "we
+        will leave"): the first such modal within six words after the verb, in its sentence.
+        It is neither weak wording nor a hypothetical."""
+        key = ("backshifted", unit.index)
+        found = self._qualifiers.get(key)
+        if found is None:
+            norms, moved = self.r.tokens.norms, set()
+            for _, end in self.unit_spans("reported_future", None, unit, lead=False):
+                for i in range(end, min(end + 6, unit.hi)):
+                    if norms[i] in _BACKSHIFTED:
+                        moved.add(i)
+                        break
+            found = self._qualifiers[key] = frozenset(moved)
+        return found
+
+    def disapproved(self, unit: Unit, spans) -> bool:
+        """Whether the clause reacts against the act its spans name: a ``disapproval`` term
+        ("regrets", "calls on ... to reconsider") before the last of them, in the clause. The
+        act is then one the speaker opposes ("Norway deplores Hungary's withdrawal from the
+        Rome Statute"), not one it commits to; a disapproval in another clause of the sentence
+        ("Hungary deplores the ruling and will leave the Court") does not reach it."""
+        last = max(s for s, _ in spans)
+        return any(d[1] <= last for d in self.unit_spans("disapproval", None, unit, lead=False))
+
+    def hypothetical(self, unit: Unit) -> list[tuple[int, int]]:
+        """The unit's hypothetical words ("would", "possible"), less a reported "would"."""
+        moved = self.backshifted(unit)
+        return [h for h in self.unit_spans("hypothetical", None, unit, lead=False) if h[0] not in moved]
 
     def conditional(self, unit: Unit) -> list[str]:
         """Conditions (``_live_conditions``), except the agreement itself taking effect ("upon
@@ -1502,7 +1537,7 @@ def _contradict(m: "Matcher", demand) -> "Finding | None":
     """``contradict``: a clause where a group of concepts that runs against the demand
     co-occurs, unless the clause is in the preamble, negates it (an exception after the
     negation reasserts it where ``exception_reasserts`` says so), records a position, is a
-    news report's own narration or a hypothetical, or one of the group's ``unless`` groups
+    news report's own narration, a hypothetical or an act the clause deplores, or one of the group's ``unless`` groups
     occurs in the clause's family. The demand is then contradicted, whatever else the text
     says."""
     concepts, q, spec = m.concepts, m.qualifiers, demand.match
@@ -1525,8 +1560,10 @@ def _contradict(m: "Matcher", demand) -> "Finding | None":
                 continue        # a recorded position or rejection orders nothing
             if unit.index in q.narration:
                 continue        # a news report's own narration refuses nothing
-            if concepts.unit_spans("hypothetical", None, unit, lead=False):
+            if q.hypothetical(unit):
                 continue        # "scenarios in which he would come without being arrested"
+            if q.disapproved(unit, spans):
+                continue        # "regrets Hungary's decision to withdraw": another's act, opposed
             if not reasserted and (elsewhere or concepts.excepted(unit, c["unless"], demand)):
                 continue
             if len(contra_ev) < MAX_EVIDENCE:
