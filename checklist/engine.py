@@ -68,6 +68,7 @@ _QUALIFIER_NEGATORS = frozenset(("without", "no", "not", "non", "nor", "neither"
 _AUXILIARIES = frozenset("shall will must can may should would could is are was were be been do does did "
                          "shall's".split())
 _PERFECT = frozenset(("have", "has", "had"))
+_BE = frozenset(("be", "бути", "быть"))
 # words that open a sentence by taking up the one before ("Its composition ...", "Такі особи ...")
 _ANAPHORS = frozenset("its their such these this that його її їх їхній такі такий ці цей зазначені вказані "
                       "его ее их такие такой эти этот указанные названные".split())
@@ -1271,6 +1272,12 @@ class Qualifiers:
             if n >= last and (norms[n - 1] in _AUXILIARIES or norms[n] == "cannot" or kind == "verb") and \
                     any(s == n for s, _ in self.unit_spans("negated_action", None, unit, lead=False)):
                 return True     # "observers shall not be admitted" (not "shall not be armed")
+            if first_only and n >= last and (norms[n - 1] in _AUXILIARIES or kind == "verb") and any(
+                    s == n + 1 or (s == n + 2 and norms[n + 1] in _BE) for s, _ in own) and \
+                    not self.as_predicate(min(own)):
+                return True     # the negation opens a matched predicate after the subject's words:
+                                # "those who fled shall not lose their right to return" (not
+                                # "shall waive all claims and undertake not to pursue them")
         return False
 
     def negations(self, unit: Unit) -> list[tuple[int, str]]:
