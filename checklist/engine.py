@@ -76,6 +76,7 @@ _ANAPHORS = frozenset("its their such these this that його її їх їхн�
 _CONTRAST = frozenset("but however yet whereas although though але проте однак натомість хоча но однако зато "
                       "хотя".split())
 # relative words that are never a complementiser ("that", "що", "что" can be either)
+_COMPLEMENTISERS = frozenset({"that", "що", "что"})   # a reported clause opens after them
 _RELATIVE_ONLY = frozenset("who whom whose which where які яких якими котрі де хто который которые которых "
                            "которым где кто".split())
 # "be subjected to": what follows is the predicate's complement ("не може бути підданий
@@ -1236,8 +1237,8 @@ class Qualifiers:
         last = min(own)[1] if first_only else end
         ends = {e for _, e in own}              # the token right after each matched word
         voids = self.unit_spans("negation_void", None, unit, lead=False)
-        obstructions = self.unit_spans("obstruction", None, unit, lead=False) + \
-            self.unit_spans("custody", None, unit, lead=False)
+        hindrances = self.unit_spans("obstruction", None, unit, lead=False)
+        obstructions = hindrances + self.unit_spans("custody", None, unit, lead=False)
         covered = {k for s, e in own for k in range(s, e)}      # the matched words' tokens
         for n, kind in triggers:
             if n in covered and not (kind == "subject" and any(
@@ -1249,11 +1250,13 @@ class Qualifiers:
             if any(s <= n < e for s, e in voids):
                 continue        # a double negative: "shall not hinder the return"
             if any(s > n and s not in covered and not (s - 1 in ends and norms[s - 1] in _COORDINATING)
-                   and not (predicate and s > first) and self.as_predicate((s, e)) for s, e in obstructions):
+                   and not (predicate and s > first) and (self.as_predicate((s, e)) or (
+                       kind == "subject" and s < first and (s, e) in hindrances)) for s, e in obstructions):
                 continue        # a negated obstruction protects: "no one shall be prevented from"
                                 # (not one coordinated with the topic words: "... prosecuted, detained
                                 # or deprived of liberty" lists what is forbidden; not a participle
-                                # by a noun: "no civilian detained by ... shall remain in custody")
+                                # by a noun: "no civilian detained by ... shall remain in custody";
+                                # a finite obstruction after a negative subject: "nothing prevents")
             if kind != "subject" and n > unit.lo and (norms[n - 1] in _RELATIVES or (
                     n - 1 > unit.lo and norms[n - 2] in _RELATIVES and (norms[n - 1] in _AUXILIARIES or norms[n - 1] in _PERFECT))
                     or any(w in _RELATIVE_ONLY for w in norms[max(unit.lo, n - 3):n])):
@@ -1293,8 +1296,9 @@ class Qualifiers:
             lang = self.r.language
             opening = unit.lo + 3
             for s, _ in self.unit_spans("negative_subject", None, unit, lead=False):
-                if s <= opening:
-                    found.append((s, "subject"))
+                if s <= opening or norms[s - 1] in _COMPLEMENTISERS:
+                    found.append((s, "subject"))    # or opening a reported clause: "confirmed
+                                                    # that nothing in its law prevents ..."
             for s, _ in self.unit_spans("negator", None, unit, lead=False):
                 if any(s == x for x, _ in found):
                     continue
@@ -1429,8 +1433,8 @@ class Qualifiers:
         taken = [sp for sp in hit if unit.lo <= sp[0] < unit.hi]
         negations = self.negations(unit)
         for s, e in self.unit_spans("obstruction", None, unit, lead=False):
-            if any(a <= s < b for a, b in taken) or not any(-3 <= a - e <= 2 or 0 <= s - b <= 2 for a, b in own):
-                continue
+            if any(a <= s < b for a, b in taken + own) or not any(-3 <= a - e <= 2 or 0 <= s - b <= 2 for a, b in own):
+                continue        # not the action's own word ("to prevent such meetings")
             if any(n < s for n, _ in negations):
                 continue
             return True
