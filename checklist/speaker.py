@@ -39,6 +39,8 @@ _KIND_PATTERNS = [
               r"foreign office|department of state|parliament|states parties|member states|the state of|"
               r"\bstates\b|spokesperson of the ministry|verkhovna rada|delegation|embassy|department of|"
               r"cabinet of ministers|кабінет\w* міністрів|кабинет\w* министров|"
+              r"\brepublic of\b|russian federation|республік\w*|республик\w*|російськ\w+ федераці\w+|"
+              r"российск\w+ федераци\w+|"
               r"(?:supervisory|financial|national|competent|migration|tax|public|government|federal|state) "
               r"(?:authority|agency)|regulator|"
               r"federal law|law of (?:ukraine|the russian federation)|"
@@ -62,7 +64,7 @@ SAYING = re.compile(
     r"\b(?:said|says|say|stated|states|told|tells|added|declared|announced|wrote|noted|stressed|insisted|"
     r"according to|quoted|заявив|заявила|заявили|сказав|сказала|повідомив|повідомила|за словами|наголосив|"
     r"наголосила|зазначив|зазначила|заявил|заявили|сказал|сообщил|сообщила|по словам|"
-    r"подчеркнул|подчеркнула|отметил|отметила)\b", re.I)
+    r"подчеркнул|подчеркнула|отметил|отметила|confirmed|підтвердив|підтвердила|подтвердил|подтвердила)\b", re.I)
 _AGREEMENT_TITLE = re.compile(
     r"\b(?:agreement|protocol|memorandum|accord|arrangement|plan|treaty|ceasefire|armistice|framework|"
     r"record of (?:talks|the meeting)|minutes|understanding|"
@@ -206,9 +208,11 @@ def _reported_speaker(text: str) -> tuple[str, str, str] | None:
     for rm in SAYING.finditer(text[:4000]):
         verb = rm.group().lower()
         before = text[max(0, rm.start() - 140): rm.start()]
-        after = text[rm.end(): rm.end() + 90]
+        after = re.split(r"[.!?]\s", text[rm.end(): rm.end() + 90], maxsplit=1)[0]    # its own sentence
+        # after the quote: "..., said the spokesperson", and the Ukrainian and Russian «...», —
+        # сказав речник (a dash after the quote's comma)
         forward = verb in ("according to", "за словами", "по словам") or \
-            before.rstrip().endswith((",", "\"", "”", "»", "'"))
+            before.rstrip().rstrip("—–").rstrip().endswith((",", "\"", "”", "»", "'"))
         found = None
         if forward:
             found = _kind_of(after)
@@ -224,8 +228,8 @@ def _reported_speaker(text: str) -> tuple[str, str, str] | None:
                         best = (m.end(), kind, m.group())
             if best:
                 found = (best[1], best[2])
-        if found is None and not forward:
-            found = _kind_of(after[:60])
+        if found is None and not forward and not re.match(r"\W*(?:that|що|что)\b", after, re.I):
+            found = _kind_of(after[:60])    # "said the Minister" (not "confirmed that the Court ...")
         if found:
             window = (before[-80:] + rm.group() + after[:60]).strip().replace("\n", " ")
             return found[0], found[1], window

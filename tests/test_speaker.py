@@ -79,6 +79,15 @@ def test_kind_of_text(text, kind):
     # the president of an institution is the institution's, not a state's
     ("EVENING NEWS\n\n1. The President of the International Criminal Court told journalists: \"We object.\"",
      "icc"),
+    # the speaker after a quote's dash: «...», — сказав речник Генерального секретаря
+    ("ЛЬВІВ. «Зустріч відбудеться, як заплановано», — сказав журналістам речник Генерального секретаря ООН.",
+     "un"),
+    ("МОСКВА, 2 мая. «Решения Международного уголовного суда не препятствие для встреч», — заявил "
+     "журналистам официальный представитель Генерального секретаря ООН.", "un"),
+    # what was confirmed is not who confirmed it
+    ("ГЛАВНОЕ\n\nТаджикская сторона подтвердила, что решения Международного уголовного суда не будут "
+     "исполняться.", "unknown"),
+    ("СПІЛЬНА ЗАЯВА\nРеспубліки Молдова та Румунії\n\n1. ...", "state"),
 ])
 def test_speaker_read_from_the_text(text, kind):
     assert detect_speaker(text).kind == kind
