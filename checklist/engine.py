@@ -485,6 +485,20 @@ class Reading:
             self._occ[key] = occ
         return occ
 
+    def with_anaphor(self, key: str, terms, akey: str, aterms) -> str:
+        """The key of a concept's occurrences joined with those of its anaphor, once the document
+        names the concept itself: "the Court" is the International Criminal Court in a text
+        that names it ("... the International Criminal Court. The Court's judges ..."), not in
+        one that never does. Only a capitalised anaphor counts ("the Court", "Суду"; not "the
+        court of appeal"). Computed once per document under its own key."""
+        merged = f"{key}+{akey}"
+        if merged not in self._occ:
+            own = self.occurrences(key, terms)
+            text, starts = self.document.text, self.tokens.starts
+            extra = [sp for sp in self.occurrences(akey, aterms) if own and text[starts[sp[1] - 1]].isupper()]
+            self._occ[merged] = sorted(set(own).union(extra)) if extra else own
+        return merged
+
     def any_in(self, key: str, terms, lo: int, hi: int) -> bool:
         """Whether the concept occurs in token range [lo, hi)."""
         occ = self.occurrences(key, terms)
@@ -856,6 +870,9 @@ class ConceptIndex:
         found = self._concepts.get(ck)
         if found is None:
             key, terms = self.library.compiled_concept(name, demand)
+            anaphor = self.library.anaphor_of(name, demand)
+            if anaphor:                 # "the Court", once the document names the Court
+                key = self.r.with_anaphor(key, terms, *self.library.compiled_concept(anaphor))
             found = self._concepts[ck] = [key, terms, self.r.units_with(key, terms), None]
         return found
 
@@ -1415,6 +1432,11 @@ class Qualifiers:
         hit = spans
         if spec.get("action"):
             spans = [sp for n in spec["action"] for sp in self.unit_spans(n, demand, unit, lead=False)]
+            # not a participle naming people ("no measure against persons cooperating with
+            # it"): the negation is of the measure, the cooperation is who it protects
+            people_ends = {e for _, e in self.unit_spans("person", None, unit, lead=False)}
+            norms = self.r.tokens.norms
+            spans = [sp for sp in spans if not (sp[0] in people_ends and norms[sp[0]].endswith("ing"))]
             if not spans:
                 return False
         if self.negated(unit, spans):

@@ -115,6 +115,15 @@ class Library:
             self._keyed[key] = grouped
         return key, grouped
 
+    def anaphor_of(self, name: str, demand: Demand | None = None) -> str | None:
+        """The shared concept whose words stand for the concept ``name`` once a document names
+        it (its table's ``anaphor``: ``icc_court`` -> ``icc_court_anaphor``, "the Court"); None
+        for a demand's own concept of that name or a concept without one."""
+        if demand is not None and name in demand.concepts:
+            return None
+        source = self.concepts.get(name)
+        return source.get("anaphor") if isinstance(source, dict) else None
+
     @property
     def lexicon(self):
         """Every concept of the library (the shared ones, then each demand's own) compiled

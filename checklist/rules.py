@@ -53,6 +53,9 @@ class TermsSchema(Schema):
     # why a concept the engine or a demand uses has no Ukrainian or Russian terms (e.g. a
     # concept that names one English-language body); without it `checklist rules test` fails
     exempt_languages = fields.String(validate=validate.Length(min=10))
+    # a shared concept whose words stand for this one once a document names it ("the Court" for
+    # the International Criminal Court): see ``Reading.with_anaphor``
+    anaphor = fields.String(validate=validate.Regexp(CONCEPT_NAME, error="not a concept name"))
 
     @validates_schema
     def _not_empty(self, data, **kwargs):
@@ -456,6 +459,15 @@ def load_library(root: Path | str | None = None) -> Library:
             problems.append(f"{extra}:1: {name}: concept already defined in another concepts file; rename one")
         concepts.update({k: v for k, v in more.items() if k not in concepts})
         concept_paths.update({k: str(extra) for k in more if k not in concept_paths})
+    for name, concept in concepts.items():
+        target = concept.get("anaphor")
+        if target and target not in concepts:
+            where = Path(concept_paths.get(name, root / "concepts.toml"))
+            text = where.read_text(encoding="utf-8").splitlines()
+            line = next((i for i, ln in enumerate(text, 1) if ln.strip().startswith("anaphor")
+                         and f'"{target}"' in ln), 1)
+            problems.append(f"{where}:{line}: {name}.anaphor: unknown concept '{target}' "
+                            f"(define it as a shared concept in rules/concepts.toml or rules/concepts.d)")
     themes = load_themes(root / "themes.toml", problems)
     flags = load_flags(root / "flags.toml", concepts, problems)
     for name in RESERVED_CONCEPTS:

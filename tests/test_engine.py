@@ -117,6 +117,20 @@ def test_negated_recognition_is_no_flag(lib):
     assert a["flags"] == []
 
 
+def test_the_court_refers_back_only_to_a_court_the_text_names(lib):
+    def spans(text):
+        reading = Reading.of(document_from_text(text, "t"))
+        m = Matcher(reading, lib)
+        norms = reading.tokens.norms
+        return [" ".join(norms[s:e]) for u in reading.units for s, e in m.concepts.unit_spans("icc_court", None, u)]
+    named = "1. The State recalls the Rome Statute of the International Criminal Court.\n2. It will cooperate with the Court.\n"
+    assert "the court" in spans(named)
+    # never named: "the Court" is some court; lower case: a court in general
+    assert spans("1. It will cooperate with the Court.\n") == []
+    assert "the court" not in spans(named.replace("with the Court", "with the court of appeal"))
+    assert "суду" in spans("1. Держава визнає юрисдикцію Міжнародного кримінального суду.\n2. Вона співпрацює з ордерами Суду.\n")
+
+
 def test_cyrillic_terms_match(lib):
     r = results("1. Сторони негайно звільняють усіх незаконно затриманих цивільних осіб.\n", lib)
     assert r["tot-2025/1"]["status"] == "met"

@@ -90,6 +90,16 @@ def test_unknown_concept_and_missing_field(rules_copy):
                         f"(define it in rules/concepts.toml or under [concepts.amnestyy])"]
 
 
+def test_an_anaphor_must_name_a_shared_concept(rules_copy):
+    path = rules_copy / "concepts.d" / "justice.toml"
+    text = path.read_text().replace('anaphor = "icc_court_anaphor"', 'anaphor = "icc_court_anaphr"')
+    path.write_text(text)
+    line = next(i for i, l in enumerate(text.splitlines(), 1) if l.startswith("anaphor ="))
+    assert problems_of(rules_copy) == [
+        f"{path}:{line}: icc_court.anaphor: unknown concept 'icc_court_anaphr' "
+        f"(define it as a shared concept in rules/concepts.toml or rules/concepts.d)"]
+
+
 def test_id_must_match_file(rules_copy):
     path = rules_copy / "tot-2025" / "03.toml"
     path.write_text(path.read_text().replace('id = "tot-2025/3"', 'id = "tot-2025/33"'))
