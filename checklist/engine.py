@@ -684,6 +684,7 @@ def _is_predicate(word: str) -> bool:
 
 
 _JOIN_WORDS = frozenset(("but", "whereas", "while", "however", "yet", "and", "or"))
+_QUOTE_CLOSE = re.compile(r",\s*[”\"»]|[”\"»]\s*,")     # a quotation's end before its frame
 _JOIN_AFTER_COMMA = frozenset(("але", "проте", "однак", "натомість", "а", "і", "та", "й", "або",
                                "но", "однако", "и", "или"))
 _COORDINATING = frozenset(("and", "or", "і", "та", "й", "або", "и", "или"))
@@ -735,13 +736,21 @@ def _token_clauses(text: str, tokens: "Tokens", joins: list[int], start: int, en
             continue
         cuts.append(t)
         prev = t + 1
-    if not cuts:
+    # a quotation closed before its frame: "“We cannot fill this gap,” the Commission told
+    # reporters as NGOs seek aid" is the speaker's clause, then the outlet's (the frame's words
+    # are not under the quote's negation, nor the quote under the frame's)
+    quotes = [t for t in range(lo + 1, hi - 1)
+              if _QUOTE_CLOSE.search(text[ends[t - 1]:starts[t]])
+              and any(SAYING.fullmatch(norms[k]) for k in range(t, min(hi, t + 5)))]
+    if not cuts and not quotes:
         return [(start, end)]
     out, s = [], start
-    for t in cuts:
+    for t, skip in sorted([(t, 1) for t in cuts] + [(t, 0) for t in quotes if t not in cuts]):
         cut = ends[t - 1]
+        if cut <= s:
+            continue
         out.append((s, cut))
-        s = starts[t + 1]
+        s = starts[t + skip]
     out.append((s, end))
     return [(a, b) for a, b in out if b > a]
 

@@ -31,6 +31,11 @@ def clauses(text):
     ("Стороны освобождают всех задержанных, однако наблюдатели могут посещать лагеря.", 2),
     ("The Parties shall establish Mixed Medical Commissions, while visits by the International Committee of "
      "the Red Cross to places of internment may be arranged.", 2),
+    # a quotation, then the outlet's frame
+    ("“We cannot fill this gap,” the Commission told reporters as NGOs sought emergency aid.", 2),
+    ("«Ми не можемо заповнити цю прогалину», — сказав речник, коли організації просили допомоги.", 2),
+    # a quotation without a frame of saying after it is one clause
+    ("The so-called “peace plan,” drafted in secret, was published.", 1),
 ])
 def test_where_a_sentence_splits(text, parts):
     assert len(clauses(text)) == parts, clauses(text)
