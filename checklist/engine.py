@@ -45,7 +45,7 @@ from operator import itemgetter
 
 from .documents import Document
 from .library import Library
-from .morphology import document_language, is_verb, key as word_key, word_language
+from .morphology import document_language, is_nonpast_verb, is_verb, key as word_key, word_language
 from .speaker import SAYING
 from .terms import expand
 from .provisions import Provision, split_provisions, split_sentences
@@ -1379,6 +1379,8 @@ class Qualifiers:
             fl = []
             if unit.provision.kind == "preamble":
                 fl.append(Reason("preamble", "It appears only in the preamble, which commits no party."))
+            if self.statement and not self.states_policy(unit):
+                fl.append(Reason("weak", "It gives an account of events, not the speaker's policy."))
             weak = self.weak(unit)
             if weak and not calls_weak:
                 calls = set(self.surface(self.unit_spans("call", None, unit)))
@@ -1397,6 +1399,31 @@ class Qualifiers:
                                           "than the demand asks."))
             found = self._qualifiers[key] = tuple(fl)
         return found
+
+    def states_policy(self, unit: Unit) -> bool:
+        """Whether a statement's clause, or the lead-in of its list, has a predicate of policy
+        (``policy_predicate``: "will", "condemns", "has approved", "are unacceptable"). The
+        lead-in may stand before a numbered list without being its parent provision ("The sides
+        agreed on the following measures:" and then "1) the release of ...;"): the items before
+        this one end in ";" or ",", the lead-in in ":"."""
+        if self._policy_words(unit):
+            return True
+        units, text = self.r.units, self.r.document.text
+        for j in range(unit.index - 1, max(-1, unit.index - 30), -1):
+            words = text[units[j].start:units[j].end].rstrip()
+            if words.endswith(":"):
+                return self._policy_words(units[j], lead=False)
+            if not words.endswith((";", ",")) or units[j].is_heading:
+                return False
+        return False
+
+    def _policy_words(self, unit: Unit, lead: bool = True) -> bool:
+        """A ``policy_predicate`` term in the clause (or its lead-in), or in Ukrainian and
+        Russian a verb in the present or future: "Комиссия проведет консультации"."""
+        if self.unit_spans("policy_predicate", None, unit, lead=lead):
+            return True
+        norms, lang = self.r.tokens.norms, self.r.language
+        return any(is_nonpast_verb(w, word_language(w, lang)) for w in norms[unit.lo:unit.hi] if not w.isascii())
 
     def excepted_after_negation(self, unit: Unit) -> bool:
         """Whether an exception follows the clause's negation: "a passport is not required for

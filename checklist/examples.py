@@ -8,8 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .documents import document_from_text
-from .engine import Matcher, Reading
+from .engine import Matcher, Reading, for_speaker
 from .rules import Demand, Library
+from .speaker import detect_kind, detect_speaker
 
 
 @dataclass
@@ -42,7 +43,12 @@ class ExampleResult:
 
 def run_example(library: Library, demand: Demand, number: int, example: dict) -> ExampleResult:
     doc = document_from_text(example["text"], name=f"{demand.id} example {number}")
-    finding = Matcher(Reading.of(doc), library).evaluate(demand)
+    # read as a user's upload is read (the kind of text, and a statement's speaker, from the
+    # text), so that an example titled "Statement by ..." tests the statement reasoning
+    statement = detect_kind(doc.text) == "statement"
+    finding = Matcher(Reading.of(doc), library, statement=statement).evaluate(demand)
+    if statement:
+        finding = for_speaker(finding, demand, detect_speaker(doc.text))
     return ExampleResult(demand, number, example["status"], finding.status,
                          list(example.get("reasons", [])), [r.code for r in finding.reasons],
                          bool(example.get("todo")))

@@ -189,3 +189,14 @@ def is_verb(word: str, lang: str) -> bool:
         return False
     parses = _analyzer(lang).parse(word)
     return bool(parses) and parses[0].tag.POS in _VERB_TAGS
+
+
+@lru_cache(maxsize=65536)
+def is_nonpast_verb(word: str, lang: str) -> bool:
+    """Whether a lower-case Ukrainian or Russian word can read as a finite verb in the present
+    or the future ("проведе", "укрепит", "виконуватиме", "действует"; not "зазначив", "выдал"):
+    a statement's "will" is in the verb itself. Any of pymorphy3's parses counts, since the
+    likeliest one can miss a future ("посилить" read first as an infinitive)."""
+    if lang not in ("uk", "ru") or not _CYRILLIC.search(word):
+        return False
+    return any(p.tag.POS == "VERB" and p.tag.tense in ("pres", "futr") for p in _analyzer(lang).parse(word)[:4])

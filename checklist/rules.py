@@ -326,7 +326,7 @@ def load_concepts(path: Path, problems: list[str]) -> dict:
 
 RESERVED_CONCEPTS = ("weak", "weak_void", "negation_void", "negated_action", "conditional", "conditional_void",
                      "negator", "deferral", "traded_marker", "negative_subject", "obstruction", "position", "inclusive", "carve_out", "reversal", "non_person", "person", "restrictive", "call", "custody", "hypothetical", "position_verb",
-                     "reported_future", "disapproval")
+                     "reported_future", "disapproval", "policy_predicate")
 
 
 def _check_concepts(demand: dict, concepts: dict, path: Path, lines, problems):

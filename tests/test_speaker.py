@@ -105,6 +105,36 @@ def test_an_addressee_s_firm_statement_meets_the_ask(lib):
     assert r["status"] == "met"
 
 
+@pytest.mark.parametrize("sentence,expected", [
+    # an account of the Court's acts states no policy of the speaker's
+    ("1. The EU said the President is under an arrest warrant issued by the International Criminal "
+     "Court for the deportation of children.", "partial"),
+    ("1. ЄС зазначив, що Міжнародний кримінальний суд видав ордер на арешт президента.", "partial"),
+    # the speaker's own "will", in the verb itself in Ukrainian and Russian
+    ("1. The EU will cooperate fully with the International Criminal Court and execute all of its "
+     "arrest warrants.", "met"),
+    ("1. ЄС повною мірою співпрацюватиме з Міжнародним кримінальним судом і виконає всі його ордери "
+     "на арешт.", "met"),
+    ("1. ЕС будет в полной мере сотрудничать с Международным уголовным судом и исполнит все его "
+     "ордера на арест.", "met"),
+])
+def test_a_statement_s_account_of_events_is_no_policy(sentence, expected, lib):
+    r, _ = status("Statement by the High Representative on behalf of the EU\n\n" + sentence,
+                  "amnesty-eu-2025/3e", lib, document_kind="auto")
+    assert r["status"] == expected, r["reasons"]
+    if expected == "partial":
+        assert any("account of events" in x["text"] for x in r["reasons"])
+
+
+def test_rule_examples_are_read_as_the_kind_of_text_they_are(lib):
+    from checklist.examples import run_example
+    demand = next(d for d in lib.all_demands() if d.id == "cicc-icc-2025/1")
+    # a UN body is not the addressee of this ask: partial as a statement, met as an agreement
+    example = {"text": "Statement by the Spokesperson for the Secretary-General of the United Nations\n\n" + CONDEMN,
+               "status": "partial"}
+    assert run_example(lib, demand, 1, example).got == "partial"
+
+
 def test_another_body_on_the_subject_is_partial(lib):
     # the same words said by a UN body, which the ask (to ICC States Parties) does not address
     r, a = status(CONDEMN, "cicc-icc-2025/1", lib, document_kind="statement",
