@@ -485,17 +485,19 @@ class Reading:
             self._occ[key] = occ
         return occ
 
-    def with_anaphor(self, key: str, terms, akey: str, aterms) -> str:
+    def with_anaphor(self, key: str, terms, akey: str, aterms, capitalised: bool = False) -> str:
         """The key of a concept's occurrences joined with those of its anaphor, once the document
         names the concept itself: "the Court" is the International Criminal Court in a text
         that names it ("... the International Criminal Court. The Court's judges ..."), not in
-        one that never does. Only a capitalised anaphor counts ("the Court", "Суду"; not "the
-        court of appeal"). Computed once per document under its own key."""
+        one that never does; "such an extension" is the Blocking Statute's in a text that names
+        the statute. ``capitalised``: only a capitalised anaphor counts ("the Court", "Суду";
+        not "the court of appeal"). Computed once per document under its own key."""
         merged = f"{key}+{akey}"
         if merged not in self._occ:
             own = self.occurrences(key, terms)
             text, starts = self.document.text, self.tokens.starts
-            extra = [sp for sp in self.occurrences(akey, aterms) if own and text[starts[sp[1] - 1]].isupper()]
+            extra = [sp for sp in self.occurrences(akey, aterms)
+                     if own and (not capitalised or text[starts[sp[1] - 1]].isupper())]
             self._occ[merged] = sorted(set(own).union(extra)) if extra else own
         return merged
 
@@ -881,7 +883,8 @@ class ConceptIndex:
             key, terms = self.library.compiled_concept(name, demand)
             anaphor = self.library.anaphor_of(name, demand)
             if anaphor:                 # "the Court", once the document names the Court
-                key = self.r.with_anaphor(key, terms, *self.library.compiled_concept(anaphor))
+                key = self.r.with_anaphor(key, terms, *self.library.compiled_concept(anaphor),
+                                          capitalised=self.library.capitalised(anaphor))
             found = self._concepts[ck] = [key, terms, self.r.units_with(key, terms), None]
         return found
 

@@ -124,6 +124,12 @@ class Library:
         source = self.concepts.get(name)
         return source.get("anaphor") if isinstance(source, dict) else None
 
+    def capitalised(self, name: str) -> bool:
+        """Whether the shared concept's words count only capitalised (an anaphor's table's
+        ``capitalised = true``: "the Court")."""
+        source = self.concepts.get(name)
+        return bool(isinstance(source, dict) and source.get("capitalised"))
+
     @property
     def lexicon(self):
         """Every concept of the library (the shared ones, then each demand's own) compiled

@@ -56,6 +56,8 @@ class TermsSchema(Schema):
     # a shared concept whose words stand for this one once a document names it ("the Court" for
     # the International Criminal Court): see ``Reading.with_anaphor``
     anaphor = fields.String(validate=validate.Regexp(CONCEPT_NAME, error="not a concept name"))
+    # an anaphor concept whose words count only capitalised ("the Court", not "the court of appeal")
+    capitalised = fields.Boolean()
 
     @validates_schema
     def _not_empty(self, data, **kwargs):
