@@ -741,9 +741,11 @@ def _token_clauses(text: str, tokens: "Tokens", joins: list[int], start: int, en
     # a quotation closed before its frame: "“We cannot fill this gap,” the Commission told
     # reporters as NGOs seek aid" is the speaker's clause, then the outlet's (the frame's words
     # are not under the quote's negation, nor the quote under the frame's)
-    quotes = [t for t in range(lo + 1, hi - 1)
-              if _QUOTE_CLOSE.search(text[ends[t - 1]:starts[t]])
-              and any(SAYING.fullmatch(norms[k]) for k in range(t, min(hi, t + 5)))]
+    quotes = []
+    for qm in _QUOTE_CLOSE.finditer(text, start, end):     # few sentences have one: no token scan
+        t = bisect_left(starts, qm.end())
+        if lo < t < hi - 1 and any(SAYING.fullmatch(norms[k]) for k in range(t, min(hi, t + 5))):
+            quotes.append(t)
     if not cuts and not quotes:
         return [(start, end)]
     out, s = [], start
